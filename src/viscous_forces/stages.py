@@ -432,3 +432,58 @@ def compute_velocity(response_ds: xr.Dataset, duration: float, time: TimeSpec | 
                "kernel_label": label, "geometry": geometry, "pulse_duration": pulse.duration,
                "pulse_duration_units": "a.u. of time"},
     )
+
+
+# --------------------------------------------------------------------------------------------
+# 7. summary table
+# --------------------------------------------------------------------------------------------
+
+#: Columns of results/tables/summary.csv and their units.
+SUMMARY_UNITS = {
+    "kernel": "",
+    "rs": "bohr",
+    "d_eq": "bohr",
+    "energy_eq": "Ha",
+    "spring_constant": "Ha/bohr^2",
+    "omega_vib": "Ha",
+    "vib_period_fs": "fs",
+    "friction_q0": "a.u.",
+    "friction_parallel": "a.u.",
+    "friction_perpendicular": "a.u.",
+    "slowest_rate_parallel": "1/a.u. time",
+    "slowest_rate_perpendicular": "1/a.u. time",
+    "pulse_duration": "a.u. time",
+}
+
+
+def summary_rows(equilibria: list[xr.Dataset], responses: list[xr.Dataset], pulses: list[xr.Dataset]) -> list[dict]:
+    """One row per (kernel, rs) with the columns of :data:`SUMMARY_UNITS` (NaN where a geometry
+    was not computed).  omega_vib = sqrt(k/mu) uses the impurity of the response datasets."""
+    from .constants import AU_TIME_FS
+
+    T = {float(p.attrs["rs"]): float(p["pulse_duration"]) for p in pulses}
+    resp = {(r.attrs["kernel"], float(r.attrs["rs"]), r.attrs["geometry"]): r for r in responses}
+    rows = []
+    for eq in sorted(equilibria, key=lambda e: (e.attrs["kernel"], float(e.attrs["rs"]))):
+        kernel, rs = eq.attrs["kernel"], float(eq.attrs["rs"])
+        row = {"kernel": kernel, "rs": rs, "d_eq": float(eq["d_eq"]), "energy_eq": float(eq["energy_eq"]),
+               "spring_constant": float(eq["spring_constant"])}
+        any_resp = next((resp[(kernel, rs, g)] for g in ("parallel", "perpendicular") if (kernel, rs, g) in resp), None)
+        if any_resp is not None:
+            mu = float(any_resp["M1"]) * float(any_resp["M2"]) / (float(any_resp["M1"]) + float(any_resp["M2"]))
+            z1z2_eq = parameters(eq).get("z1z2", 1.0)
+            k = float(any_resp["Z1"]) * float(any_resp["Z2"]) * float(eq["spring_constant"]) / z1z2_eq
+            row["omega_vib"] = float(np.sqrt(k / mu))
+            row["vib_period_fs"] = 2 * np.pi / row["omega_vib"] * AU_TIME_FS
+            row["friction_q0"] = float(any_resp["friction_q0"])
+        else:
+            row.update(omega_vib=np.nan, vib_period_fs=np.nan, friction_q0=np.nan)
+        for g in ("parallel", "perpendicular"):
+            r = resp.get((kernel, rs, g))
+            row[f"friction_{g}"] = float(r["friction_qg"]) if r is not None else np.nan
+        for g in ("parallel", "perpendicular"):
+            r = resp.get((kernel, rs, g))
+            row[f"slowest_rate_{g}"] = float(r["markov_rate"].min()) if r is not None else np.nan
+        row["pulse_duration"] = T.get(rs, np.nan)
+        rows.append({k: row[k] for k in SUMMARY_UNITS})
+    return rows

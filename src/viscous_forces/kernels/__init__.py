@@ -212,8 +212,15 @@ def register_kernel(kernel: Kernel, *, replace: bool = False) -> None:
     if not isinstance(kernel, Kernel):
         raise ValueError(f"register_kernel expects a Kernel, got {type(kernel).__name__}")
     name = kernel.name
-    if not isinstance(name, str) or not name or name != name.lower() or any(c.isspace() for c in name):
-        raise ValueError(f"kernel name must be a non-empty lower-case string without spaces, got {name!r}")
+    if (
+        not isinstance(name, str)
+        or not name
+        or name != name.lower()
+        or any(c.isspace() for c in name)
+    ):
+        raise ValueError(
+            f"kernel name must be a non-empty lower-case string without spaces, got {name!r}"
+        )
     if name in KERNELS and KERNELS[name] is not kernel and not replace:
         raise ValueError(f"kernel {name!r} is already registered (pass replace=True to replace it)")
     KERNELS[name] = kernel
@@ -240,46 +247,64 @@ def get_kernel(name: str) -> Kernel:
     try:
         return KERNELS[key]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown kernel {name!r}; allowed: {', '.join(sorted(KERNELS))}") from None
+        raise ValueError(
+            f"unknown kernel {name!r}; allowed: {', '.join(sorted(KERNELS))}"
+        ) from None
 
 
-register_kernel(Kernel(
-    name="rpa",
-    function=rpa.fxc,
-    defaults=rpa.DEFAULTS,
-    dynamic=False,
-    description="RPA: f_xc = 0",
-    sources=("kernels/rpa.py",),
-    label="RPA",
-))
-register_kernel(Kernel(
-    name="alda",
-    function=alda.fxc,
-    defaults=alda.DEFAULTS,
-    dynamic=False,
-    description="ALDA: f_xc = d^2(n eps_xc)/dn^2, q- and omega-independent (PW92 correlation)",
-    sources=("kernels/alda.py", "kernels/pw92.py", "electron_gas.py"),
-    label="ALDA",
-))
-register_kernel(Kernel(
-    name="mcp07",
-    function=mcp07.fxc,
-    defaults=mcp07.DEFAULTS,
-    dynamic=False,
-    description="static MCP07 kernel (Ruzsinszky et al. PRB 101, 245135), PW92 = rMCP07(q, 0)",
-    sources=("kernels/mcp07.py", "kernels/pw92.py", "electron_gas.py"),
-    label="MCP07 (static)",
-))
-register_kernel(Kernel(
-    name="rmcp07",
-    function=rmcp07.fxc,
-    defaults=rmcp07.DEFAULTS,
-    dynamic=True,
-    description="dynamic rMCP07 kernel (Kaplan et al. PRB 105, 035123): MCP07 x GKI frequency dependence",
-    sources=("kernels/rmcp07.py", "kernels/mcp07.py", "kernels/gki.py", "kernels/pw92.py",
-             "electron_gas.py"),
-    label="rMCP07",
-))
+register_kernel(
+    Kernel(
+        name="rpa",
+        function=rpa.fxc,
+        defaults=rpa.DEFAULTS,
+        dynamic=False,
+        description="RPA: f_xc = 0",
+        sources=("kernels/rpa.py",),
+        label="RPA",
+    )
+)
+register_kernel(
+    Kernel(
+        name="alda",
+        function=alda.fxc,
+        defaults=alda.DEFAULTS,
+        dynamic=False,
+        description="ALDA: f_xc = d^2(n eps_xc)/dn^2, q- and omega-independent (PW92 correlation)",
+        sources=("kernels/alda.py", "kernels/pw92.py", "electron_gas.py"),
+        label="ALDA",
+    )
+)
+register_kernel(
+    Kernel(
+        name="mcp07",
+        function=mcp07.fxc,
+        defaults=mcp07.DEFAULTS,
+        dynamic=False,
+        description="static MCP07 kernel (Ruzsinszky et al. PRB 101, 245135), PW92 = rMCP07(q, 0)",
+        sources=("kernels/mcp07.py", "kernels/pw92.py", "electron_gas.py"),
+        label="MCP07 (static)",
+    )
+)
+register_kernel(
+    Kernel(
+        name="rmcp07",
+        function=rmcp07.fxc,
+        defaults=rmcp07.DEFAULTS,
+        dynamic=True,
+        description=(
+            "dynamic rMCP07 kernel (Kaplan et al. PRB 105, 035123): "
+            "MCP07 x GKI frequency dependence"
+        ),
+        sources=(
+            "kernels/rmcp07.py",
+            "kernels/mcp07.py",
+            "kernels/gki.py",
+            "kernels/pw92.py",
+            "electron_gas.py",
+        ),
+        label="rMCP07",
+    )
+)
 
 #: Analytic d Im f / d omega at omega = 0, keyed by kernel function.
 _ANALYTIC_IM_SLOPES: dict[Callable, Callable] = {rmcp07.fxc: rmcp07.im_slope}
@@ -289,7 +314,7 @@ IM_SLOPE_DELTA = 1.0e-6
 
 
 def im_slope(kernel, q, rs, **params) -> np.ndarray:
-    r"""Low-frequency slope :math:`\partial\,\mathrm{Im} f_{xc}(q,\omega)/\partial\omega` at omega = 0.
+    r"""Low-frequency slope :math:`\partial\,\mathrm{Im} f_{xc}/\partial\omega` at omega = 0.
 
     Analytic for rMCP07 (:func:`.rmcp07.im_slope`:
     :math:`-R D p\,\gamma (f_\infty - f_0) b^{1/2}`) and 0 for static kernels.  For any other

@@ -112,9 +112,15 @@ def screening_wavevector(rs: float, a: float = DEFAULTS["a"], b: float = DEFAULT
     return kF * (a + b * kF**1.5) / (1.0 + kF * kF)
 
 
-def frequency_scale(q, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
-                    c_prime: float = DEFAULTS["c_prime"], d: float = DEFAULTS["d"]) -> np.ndarray:
-    r"""rMCP07 frequency scale factor :math:`p(q) = s + (1-s)e^{-d(q/k_s)^2}`, :math:`s = (r_s/c')^2`.
+def frequency_scale(
+    q,
+    rs: float,
+    a: float = DEFAULTS["a"],
+    b: float = DEFAULTS["b"],
+    c_prime: float = DEFAULTS["c_prime"],
+    d: float = DEFAULTS["d"],
+) -> np.ndarray:
+    r"""rMCP07 frequency scale :math:`p(q) = s + (1-s)e^{-d(q/k_s)^2}`, :math:`s = (r_s/c')^2`.
 
     Parameters
     ----------
@@ -156,13 +162,25 @@ def _q_factors(q: np.ndarray, rs: float, a: float, b: float, c_prime: float, d: 
 
 
 def _check_params(a, b, c_prime, d, h):
-    return (check_positive("a", a), check_positive("b", b), check_positive("c_prime", c_prime),
-            check_positive("d", d), check_h(h))
+    return (
+        check_positive("a", a),
+        check_positive("b", b),
+        check_positive("c_prime", c_prime),
+        check_positive("d", d),
+        check_h(h),
+    )
 
 
-def fxc(q, omega, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
-        c_prime: float = DEFAULTS["c_prime"], d: float = DEFAULTS["d"],
-        h: str = DEFAULTS["h"]) -> np.ndarray:
+def fxc(
+    q,
+    omega,
+    rs: float,
+    a: float = DEFAULTS["a"],
+    b: float = DEFAULTS["b"],
+    c_prime: float = DEFAULTS["c_prime"],
+    d: float = DEFAULTS["d"],
+    h: str = DEFAULTS["h"],
+) -> np.ndarray:
     r"""Dynamic rMCP07 kernel :math:`f_{xc}(q,\omega)` on the real frequency axis (Ha bohr^3).
 
     .. math::
@@ -228,10 +246,16 @@ def fxc(q, omega, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
     return out
 
 
-def im_slope(q, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
-             c_prime: float = DEFAULTS["c_prime"], d: float = DEFAULTS["d"],
-             h: str = DEFAULTS["h"]) -> np.ndarray:
-    r"""Analytic low-frequency slope :math:`\partial\,\mathrm{Im} f^{rMCP07}/\partial\omega|_{\omega=0}`.
+def im_slope(
+    q,
+    rs: float,
+    a: float = DEFAULTS["a"],
+    b: float = DEFAULTS["b"],
+    c_prime: float = DEFAULTS["c_prime"],
+    d: float = DEFAULTS["d"],
+    h: str = DEFAULTS["h"],
+) -> np.ndarray:
+    r"""Analytic slope :math:`\partial\,\mathrm{Im} f^{rMCP07}/\partial\omega` at omega = 0.
 
     .. math::
 
@@ -267,10 +291,16 @@ def im_slope(q, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
     return -GAMMA * K * alpha
 
 
-def omega_inf_limit(q, rs: float, a: float = DEFAULTS["a"], b: float = DEFAULTS["b"],
-                    c_prime: float = DEFAULTS["c_prime"], d: float = DEFAULTS["d"],
-                    h: str = DEFAULTS["h"]) -> np.ndarray:
-    r"""Large-frequency limit :math:`f^{MCP07}(q)[1 + e^{-(q/k_s)^2}(f_\infty/f_0 - 1)]` (Ha bohr^3).
+def omega_inf_limit(
+    q,
+    rs: float,
+    a: float = DEFAULTS["a"],
+    b: float = DEFAULTS["b"],
+    c_prime: float = DEFAULTS["c_prime"],
+    d: float = DEFAULTS["d"],
+    h: str = DEFAULTS["h"],
+) -> np.ndarray:
+    r"""Large-omega limit :math:`f^{MCP07}(q)[1 + e^{-(q/k_s)^2}(f_\infty/f_0 - 1)]` (Ha bohr^3).
 
     Equals :math:`f_\infty` only at q -> 0; it is *not* the exact finite-q third-moment
     :math:`f_\infty(q)` (kernels.md section 6).

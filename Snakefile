@@ -1,0 +1,29 @@
+# Reproduces Nazarov, Todorov & Gross, "Viscous Current-Induced Forces", PRL 133, 026301 (2024).
+#
+#   snakemake --cores all            # everything: results/figures, results/tables
+#   snakemake -n                     # what would run
+#   snakemake --report report.html   # HTML report with every figure and its caption
+#
+# Stages (one rule file each, outputs under results/<stage>/):
+#   tabulate_kernel -> compute_chi -> find_equilibrium -> solve_response -> compute_velocity
+#   derive_pulse (pulse length per rs), plot_potential / plot_velocities, make_summary_table
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/kernel.smk"
+include: "workflow/rules/chi.smk"
+include: "workflow/rules/equilibrium.smk"
+include: "workflow/rules/response.smk"
+include: "workflow/rules/pulse.smk"
+include: "workflow/rules/velocity.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/tables.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

@@ -1,0 +1,30 @@
+"""Logging for workflow scripts: one logger writing to the rule's log file and to stderr."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+
+def script_logger(name: str, log_path: str | None = None) -> logging.Logger:
+    """Logger ``viscous_forces.<name>`` writing INFO records to ``log_path`` (if given) and stderr."""
+    logger = logging.getLogger(f"viscous_forces.{name}")
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    fmt = logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S")
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w"))
+    for h in handlers:
+        h.setFormatter(fmt)
+        logger.addHandler(h)
+    logger.propagate = False
+    return logger
+
+
+def log_path(snakemake_object) -> str | None:
+    """The first log file of a Snakemake job, if any."""
+    logs = list(getattr(snakemake_object, "log", []))
+    return str(logs[0]) if logs else None

@@ -1,0 +1,131 @@
+"""Configuration checks, wildcard constraints and input helpers shared by all rules."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+import viscous_forces
+from viscous_forces.kernels import KERNELS, get_kernel
+
+PACKAGE_DIR = Path(viscous_forces.__file__).parent
+SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def _fill_defaults(schema, value):
+    """Recursively insert the schema's defaults for missing object keys."""
+    if schema.get("type") == "object" and isinstance(value, dict):
+        for key, sub in schema.get("properties", {}).items():
+            if key not in value and "default" in sub:
+                value[key] = json.loads(json.dumps(sub["default"]))
+            if key in value:
+                _fill_defaults(sub, value[key])
+    return value
+
+
+def _describe(error):
+    """One line naming the key, the value and what is allowed."""
+    key = "config" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    key = key.replace("config.", "", 1) if error.absolute_path else "config"
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    desc = sub.get("description", "")
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{key}: {error.message}; allowed keys: {allowed}"
+    allowed = []
+    for word, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
+        if word in sub:
+            allowed.append(f"{sym} {sub[word]}")
+    if "enum" in sub:
+        allowed.append("one of " + ", ".join(map(str, sub["enum"])))
+    if "type" in sub:
+        allowed.append(f"type {sub['type']}")
+    detail = f" (allowed: {', '.join(allowed)})" if allowed else ""
+    return f"{key} = {error.instance!r} is invalid: {error.message}{detail}" + (f" [{desc.strip()}]" if desc else "")
+
+
+def validate_config(config):
+    """Check the config against the schema and the kernel registry; raise one readable error."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    _fill_defaults(schema, config)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [_describe(e) for e in errors]
+    for k in config.get("kernels", []):
+        if k not in KERNELS:
+            problems.append(f"kernels: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}")
+    for k, params in config.get("kernel_params", {}).items():
+        if k not in KERNELS:
+            problems.append(f"kernel_params.{k}: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}")
+            continue
+        try:
+            get_kernel(k).params(**params)
+        except ValueError as exc:
+            problems.append(f"kernel_params.{k}: {exc}")
+    plot = config.get("plot", {})
+    if plot.get("fig1_rs") not in config.get("rs", []):
+        problems.append(f"plot.fig1_rs = {plot.get('fig1_rs')!r} must be one of rs = {config.get('rs')}")
+    for k in plot.get("fig1_kernels", []):
+        if k not in config.get("kernels", []):
+            problems.append(f"plot.fig1_kernels: {k!r} is not in kernels = {config.get('kernels')}")
+    eq = config.get("equilibrium", {})
+    d_max = config.get("grid", {}).get("d_max", 15)
+    if not eq.get("d_min", 1) < d_max:
+        problems.append(f"equilibrium.d_min = {eq.get('d_min')!r} must be < grid.d_max = {d_max!r} bohr")
+    if not eq.get("curve_d_min", 3) < eq.get("curve_d_max", 12):
+        problems.append("equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)")
+    for key in config.get("pulse", {}).get("durations", {}):
+        if key not in {rs_label(r) for r in config.get("rs", [])}:
+            problems.append(f"pulse.durations: key {key!r} is not one of rs = {config.get('rs')}")
+    if problems:
+        raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
+    return config
+
+
+def rs_label(rs):
+    """File-name form of an rs value: 2 -> '2', 2.5 -> '2.5'."""
+    return f"{float(rs):g}"
+
+
+validate_config(config)
+RS = [rs_label(r) for r in config["rs"]]
+KERNEL_NAMES = list(config["kernels"])
+GEOMETRIES = list(config["geometries"])
+
+
+wildcard_constraints:
+    rs=r"[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?",
+    kernel=r"[a-z][a-z0-9_]*",
+    geometry="parallel|perpendicular",
+    fig="[2-5]",
+
+
+def package_files(*names):
+    """Package modules a rule's results depend on (inputs, so that editing them reruns the rule)."""
+    return [str(PACKAGE_DIR / n) for n in names]
+
+
+#: Glue every physics stage depends on.
+CORE = ("__init__.py", "electron_gas.py", "io.py", "stages.py")
+
+
+def kernel_params(kernel):
+    """The complete, validated parameter set of a kernel (defaults + config overrides)."""
+    return get_kernel(kernel).params(**config["kernel_params"].get(kernel, {}))
+
+
+def kernel_sources(wildcards):
+    return package_files(*get_kernel(wildcards.kernel).sources)
+
+
+def figure_geometry(fig):
+    return {"2": "parallel", "3": "perpendicular", "4": "parallel", "5": "perpendicular"}[str(fig)]
+
+
+def all_outputs():
+    out = expand("results/figures/fig{n}.{ext}", n=[1], ext=["pdf", "png"])
+    figs = [f for f in ("2", "3", "4", "5") if figure_geometry(f) in GEOMETRIES]
+    out += expand("results/figures/fig{n}.{ext}", n=figs, ext=["pdf", "png"])
+    out += ["results/tables/summary.csv"]
+    return out

@@ -1,0 +1,45 @@
+rule plot_potential:
+    """Fig. 1: U(d) and F(d) with d_eq marked."""
+    input:
+        equilibrium=expand(
+            "results/equilibrium/{kernel}/rs{rs}.nc",
+            kernel=config["plot"]["fig1_kernels"],
+            rs=rs_label(config["plot"]["fig1_rs"]),
+        ),
+        code=package_files("plotting.py"),
+    output:
+        pdf=report("results/figures/fig1.pdf", caption="../report/fig1.rst", category="Figures"),
+        png=report("results/figures/fig1.png", caption="../report/fig1.rst", category="Figures"),
+    params:
+        plot=config["plot"],
+    log:
+        "logs/plot_potential/fig1.log",
+    benchmark:
+        "results/benchmarks/plot_potential/fig1.tsv"
+    script:
+        "../scripts/plot_potential.py"
+
+
+rule plot_velocities:
+    """Figs. 2-5: velocities vs time, panels rs, lines per kernel."""
+    input:
+        velocity=lambda w: expand(
+            "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+            kernel=KERNEL_NAMES,
+            rs=RS,
+            geometry=figure_geometry(w.fig),
+        ),
+        code=package_files("plotting.py"),
+    output:
+        pdf=report("results/figures/fig{fig}.pdf", caption="../report/fig{fig}.rst", category="Figures"),
+        png=report("results/figures/fig{fig}.png", caption="../report/fig{fig}.rst", category="Figures"),
+    params:
+        plot=config["plot"],
+        kernels=KERNEL_NAMES,
+        rs=[float(r) for r in RS],
+    log:
+        "logs/plot_velocities/fig{fig}.log",
+    benchmark:
+        "results/benchmarks/plot_velocities/fig{fig}.tsv"
+    script:
+        "../scripts/plot_velocities.py"

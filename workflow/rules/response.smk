@@ -1,0 +1,18 @@
+rule solve_response:
+    """J integrals, friction coefficients and G_c(omega), G_r(omega) of Eqs. (12)-(13)."""
+    input:
+        chi="results/chi/{kernel}/rs{rs}.nc",
+        equilibrium="results/equilibrium/{kernel}/rs{rs}.nc",
+        code=package_files(*CORE, "dynamics.py", "timedomain.py", "statics.py"),
+    output:
+        "results/response/{kernel}/rs{rs}_{geometry}.nc",
+    params:
+        impurity=config["impurity"],
+        direct_field=config["direct_field_sign"],
+        frequency=config["frequency"],
+    log:
+        "logs/solve_response/{kernel}/rs{rs}_{geometry}.log",
+    benchmark:
+        "results/benchmarks/solve_response/{kernel}/rs{rs}_{geometry}.tsv"
+    script:
+        "../scripts/solve_response.py"

@@ -1,0 +1,16 @@
+rule compute_velocity:
+    """V_c(t), V_r(t) for the rectangular pulse of Eq. (14), in units of j0/n."""
+    input:
+        response="results/response/{kernel}/rs{rs}_{geometry}.nc",
+        pulse="results/pulse/rs{rs}.nc",
+        code=package_files(*CORE, "timedomain.py", "dynamics.py"),
+    output:
+        "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+    params:
+        time=config["time"],
+    log:
+        "logs/compute_velocity/{kernel}/rs{rs}_{geometry}.log",
+    benchmark:
+        "results/benchmarks/compute_velocity/{kernel}/rs{rs}_{geometry}.tsv"
+    script:
+        "../scripts/compute_velocity.py"

@@ -1,0 +1,31 @@
+"""Rule find_equilibrium: d_eq, U''(d_eq) and the U(d), F(d) curves (Eqs. 9-10)."""
+
+import time
+
+from viscous_forces.io import read_dataset, write_dataset
+from viscous_forces.logs import log_path, script_logger
+from viscous_forces.stages import find_equilibrium
+
+
+def main(chi_file, equilibrium, d_max, z1z2, output, log=None):
+    logger = script_logger("find_equilibrium", log)
+    t0 = time.perf_counter()
+    ds = find_equilibrium(
+        read_dataset(chi_file),
+        d_min=equilibrium["d_min"],
+        d_max=d_max,
+        d_step=equilibrium["d_step"],
+        curve=(equilibrium["curve_d_min"], equilibrium["curve_d_max"], equilibrium["curve_points"]),
+        z1z2=z1z2,
+    )
+    write_dataset(ds, output)
+    logger.info(
+        "%s rs=%g: d_eq = %.9f bohr, U(d_eq) = %.6e Ha, k = U''(d_eq) = %.6e Ha/bohr^2, F(d_eq) = %.1e Ha/bohr, %.2f s",
+        ds.attrs["kernel"], ds.attrs["rs"], float(ds["d_eq"]), float(ds["energy_eq"]), float(ds["spring_constant"]),
+        float(ds["force_residual"]), time.perf_counter() - t0,
+    )
+
+
+if "snakemake" in globals():
+    p = snakemake.params
+    main(snakemake.input.chi, dict(p.equilibrium), p.d_max, p.z1z2, snakemake.output[0], log_path(snakemake))
