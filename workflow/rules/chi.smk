@@ -9,5 +9,7 @@ rule compute_chi:
         "logs/compute_chi/{kernel}/rs{rs}.log",
     benchmark:
         "results/benchmarks/compute_chi/{kernel}/rs{rs}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
     script:
         "../scripts/compute_chi.py"

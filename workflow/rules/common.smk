@@ -26,7 +26,9 @@ def _fill_defaults(schema, value):
 
 def _describe(error):
     """One line naming the key, the value and what is allowed."""
-    key = "config" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    key = "config" + "".join(
+        f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+    )
     key = key.replace("config.", "", 1) if error.absolute_path else "config"
     sub = error.schema if isinstance(error.schema, dict) else {}
     desc = sub.get("description", "")
@@ -34,7 +36,12 @@ def _describe(error):
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{key}: {error.message}; allowed keys: {allowed}"
     allowed = []
-    for word, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
+    for word, sym in (
+        ("minimum", ">="),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "<="),
+        ("exclusiveMaximum", "<"),
+    ):
         if word in sub:
             allowed.append(f"{sym} {sub[word]}")
     if "enum" in sub:
@@ -42,7 +49,9 @@ def _describe(error):
     if "type" in sub:
         allowed.append(f"type {sub['type']}")
     detail = f" (allowed: {', '.join(allowed)})" if allowed else ""
-    return f"{key} = {error.instance!r} is invalid: {error.message}{detail}" + (f" [{desc.strip()}]" if desc else "")
+    return f"{key} = {error.instance!r} is invalid: {error.message}{detail}" + (
+        f" [{desc.strip()}]" if desc else ""
+    )
 
 
 def validate_config(config):
@@ -50,14 +59,20 @@ def validate_config(config):
     schema = yaml.safe_load(SCHEMA_PATH.read_text())
     _fill_defaults(schema, config)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path))
+    )
     problems = [_describe(e) for e in errors]
     for k in config.get("kernels", []):
         if k not in KERNELS:
-            problems.append(f"kernels: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}")
+            problems.append(
+                f"kernels: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}"
+            )
     for k, params in config.get("kernel_params", {}).items():
         if k not in KERNELS:
-            problems.append(f"kernel_params.{k}: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}")
+            problems.append(
+                f"kernel_params.{k}: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}"
+            )
             continue
         try:
             get_kernel(k).params(**params)
@@ -65,19 +80,29 @@ def validate_config(config):
             problems.append(f"kernel_params.{k}: {exc}")
     plot = config.get("plot", {})
     if plot.get("fig1_rs") not in config.get("rs", []):
-        problems.append(f"plot.fig1_rs = {plot.get('fig1_rs')!r} must be one of rs = {config.get('rs')}")
+        problems.append(
+            f"plot.fig1_rs = {plot.get('fig1_rs')!r} must be one of rs = {config.get('rs')}"
+        )
     for k in plot.get("fig1_kernels", []):
         if k not in config.get("kernels", []):
-            problems.append(f"plot.fig1_kernels: {k!r} is not in kernels = {config.get('kernels')}")
+            problems.append(
+                f"plot.fig1_kernels: {k!r} is not in kernels = {config.get('kernels')}"
+            )
     eq = config.get("equilibrium", {})
     d_max = config.get("grid", {}).get("d_max", 15)
     if not eq.get("d_min", 1) < d_max:
-        problems.append(f"equilibrium.d_min = {eq.get('d_min')!r} must be < grid.d_max = {d_max!r} bohr")
+        problems.append(
+            f"equilibrium.d_min = {eq.get('d_min')!r} must be < grid.d_max = {d_max!r} bohr"
+        )
     if not eq.get("curve_d_min", 3) < eq.get("curve_d_max", 12):
-        problems.append("equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)")
+        problems.append(
+            "equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)"
+        )
     for key in config.get("pulse", {}).get("durations", {}):
         if key not in {rs_label(r) for r in config.get("rs", [])}:
-            problems.append(f"pulse.durations: key {key!r} is not one of rs = {config.get('rs')}")
+            problems.append(
+                f"pulse.durations: key {key!r} is not one of rs = {config.get('rs')}"
+            )
     if problems:
         raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -101,9 +126,19 @@ wildcard_constraints:
     fig="[2-5]",
 
 
+def canonical(obj):
+    """Dicts with sorted keys, recursively: rule params compare by their text, so the order of
+    keys in a config file must not matter."""
+    if isinstance(obj, dict):
+        return {k: canonical(obj[k]) for k in sorted(obj)}
+    if isinstance(obj, list):
+        return [canonical(v) for v in obj]
+    return obj
+
+
 def package_files(*names):
     """Package modules a rule's results depend on (inputs, so that editing them reruns the rule)."""
-    return [str(PACKAGE_DIR / n) for n in names]
+    return [str(PACKAGE_DIR / n) for n in dict.fromkeys(names)]
 
 
 #: Glue every physics stage depends on.
@@ -112,15 +147,28 @@ CORE = ("__init__.py", "electron_gas.py", "io.py", "stages.py")
 
 def kernel_params(kernel):
     """The complete, validated parameter set of a kernel (defaults + config overrides)."""
-    return get_kernel(kernel).params(**config["kernel_params"].get(kernel, {}))
+    return canonical(get_kernel(kernel).params(**config["kernel_params"].get(kernel, {})))
 
 
 def kernel_sources(wildcards):
     return package_files(*get_kernel(wildcards.kernel).sources)
 
 
+def cfg(*keys):
+    """A config section for a rule's params, in canonical (sorted-key) form."""
+    value = config
+    for k in keys:
+        value = value[k]
+    return canonical(value)
+
+
 def figure_geometry(fig):
-    return {"2": "parallel", "3": "perpendicular", "4": "parallel", "5": "perpendicular"}[str(fig)]
+    return {
+        "2": "parallel",
+        "3": "perpendicular",
+        "4": "parallel",
+        "5": "perpendicular",
+    }[str(fig)]
 
 
 def all_outputs():
@@ -129,3 +177,19 @@ def all_outputs():
     out += expand("results/figures/fig{n}.{ext}", n=figs, ext=["pdf", "png"])
     out += ["results/tables/summary.csv"]
     return out
+
+
+def pulse_inputs(wildcards):
+    """The RPA responses of both geometries, unless T is set explicitly for this rs."""
+    if explicit_duration(wildcards.rs) is not None:
+        return []
+    return expand(
+        "results/response/rpa/rs{rs}_{geometry}.nc",
+        rs=wildcards.rs,
+        geometry=["parallel", "perpendicular"],
+    )
+
+
+def explicit_duration(rs):
+    pulse = config["pulse"]
+    return pulse["durations"].get(rs, pulse["duration"])

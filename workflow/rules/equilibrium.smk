@@ -5,13 +5,15 @@ rule find_equilibrium:
         code=package_files(*CORE, "statics.py"),
     output:
         "results/equilibrium/{kernel}/rs{rs}.nc",
-    params:
-        equilibrium=config["equilibrium"],
-        d_max=config["grid"]["d_max"],
-        z1z2=config["impurity"]["Z1"] * config["impurity"]["Z2"],
     log:
         "logs/find_equilibrium/{kernel}/rs{rs}.log",
     benchmark:
         "results/benchmarks/find_equilibrium/{kernel}/rs{rs}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        equilibrium=cfg("equilibrium"),
+        d_max=cfg("grid", "d_max"),
+        z1z2=cfg("impurity", "Z1") * cfg("impurity", "Z2"),
     script:
         "../scripts/find_equilibrium.py"

@@ -3,19 +3,29 @@ rule plot_potential:
     input:
         equilibrium=expand(
             "results/equilibrium/{kernel}/rs{rs}.nc",
-            kernel=config["plot"]["fig1_kernels"],
-            rs=rs_label(config["plot"]["fig1_rs"]),
+            kernel=cfg("plot", "fig1_kernels"),
+            rs=rs_label(cfg("plot", "fig1_rs")),
         ),
         code=package_files("plotting.py"),
     output:
-        pdf=report("results/figures/fig1.pdf", caption="../report/fig1.rst", category="Figures"),
-        png=report("results/figures/fig1.png", caption="../report/fig1.rst", category="Figures"),
-    params:
-        plot=config["plot"],
+        pdf=report(
+            "results/figures/fig1.pdf",
+            caption="../report/fig1.rst",
+            category="Figures",
+        ),
+        png=report(
+            "results/figures/fig1.png",
+            caption="../report/fig1.rst",
+            category="Figures",
+        ),
     log:
         "logs/plot_potential/fig1.log",
     benchmark:
         "results/benchmarks/plot_potential/fig1.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        plot=cfg("plot"),
     script:
         "../scripts/plot_potential.py"
 
@@ -31,15 +41,25 @@ rule plot_velocities:
         ),
         code=package_files("plotting.py"),
     output:
-        pdf=report("results/figures/fig{fig}.pdf", caption="../report/fig{fig}.rst", category="Figures"),
-        png=report("results/figures/fig{fig}.png", caption="../report/fig{fig}.rst", category="Figures"),
-    params:
-        plot=config["plot"],
-        kernels=KERNEL_NAMES,
-        rs=[float(r) for r in RS],
+        pdf=report(
+            "results/figures/fig{fig}.pdf",
+            caption="../report/fig{fig}.rst",
+            category="Figures",
+        ),
+        png=report(
+            "results/figures/fig{fig}.png",
+            caption="../report/fig{fig}.rst",
+            category="Figures",
+        ),
     log:
         "logs/plot_velocities/fig{fig}.log",
     benchmark:
         "results/benchmarks/plot_velocities/fig{fig}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        plot=cfg("plot"),
+        kernels=KERNEL_NAMES,
+        rs=[float(r) for r in RS],
     script:
         "../scripts/plot_velocities.py"

@@ -5,13 +5,15 @@ rule tabulate_kernel:
         package_files(*CORE, "quadrature.py", "kernels/__init__.py"),
     output:
         "results/kernel/{kernel}/rs{rs}.nc",
-    params:
-        kernel_params=lambda w: kernel_params(w.kernel),
-        grid=config["grid"],
-        frequency=config["frequency"],
     log:
         "logs/tabulate_kernel/{kernel}/rs{rs}.log",
     benchmark:
         "results/benchmarks/tabulate_kernel/{kernel}/rs{rs}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        kernel_params=lambda w: kernel_params(w.kernel),
+        grid=cfg("grid"),
+        frequency=cfg("frequency"),
     script:
         "../scripts/tabulate_kernel.py"

@@ -6,13 +6,15 @@ rule solve_response:
         code=package_files(*CORE, "dynamics.py", "timedomain.py", "statics.py"),
     output:
         "results/response/{kernel}/rs{rs}_{geometry}.nc",
-    params:
-        impurity=config["impurity"],
-        direct_field=config["direct_field_sign"],
-        frequency=config["frequency"],
     log:
         "logs/solve_response/{kernel}/rs{rs}_{geometry}.log",
     benchmark:
         "results/benchmarks/solve_response/{kernel}/rs{rs}_{geometry}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        impurity=cfg("impurity"),
+        direct_field=cfg("direct_field_sign"),
+        frequency=cfg("frequency"),
     script:
         "../scripts/solve_response.py"

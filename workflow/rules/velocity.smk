@@ -6,11 +6,13 @@ rule compute_velocity:
         code=package_files(*CORE, "timedomain.py", "dynamics.py"),
     output:
         "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
-    params:
-        time=config["time"],
     log:
         "logs/compute_velocity/{kernel}/rs{rs}_{geometry}.log",
     benchmark:
         "results/benchmarks/compute_velocity/{kernel}/rs{rs}_{geometry}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        time=cfg("time"),
     script:
         "../scripts/compute_velocity.py"

@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh machine with python3 and make:
+#   make paper   set up .venv, install the pinned dependencies and the package, reproduce the paper
+#   make test    set up the same way and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= all
+
+.PHONY: setup paper test test-fast bench lint report tiny clean distclean
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+paper: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not slurm"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+lint: $(STAMP)
+	$(BIN)/snakemake --lint
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+
+report: $(STAMP)
+	$(BIN)/snakemake --report results/report.html
+
+tiny: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) --configfile tests/configs/tiny.yaml --directory results/tiny
+
+clean:
+	rm -rf results logs .snakemake
+
+distclean: clean
+	rm -rf $(VENV)
