@@ -40,7 +40,7 @@ from .lindhard import lindhard
 from .quadrature import GridSpec, dynamic_grid, static_grid
 from .response import dyson
 from .statics import find_equilibrium as _find_equilibrium
-from .statics import pair_curvature, pair_force, pair_potential
+from .statics import pair_statics
 from .timedomain import RectangularPulse, StepResponse, response_frequency_grid
 
 #: Smallest |1 - (4 pi/q^2 + f_xc) chi_s| accepted on the dynamic grid: a smaller value means a
@@ -216,13 +216,14 @@ def find_equilibrium(
     if not (0 < lo < hi) or int(n) < 2:
         raise ValueError(f"equilibrium curve must be (d_lo, d_hi, n) with 0 < d_lo < d_hi, n >= 2; got {curve!r}")
     d = np.linspace(lo, hi, int(n))
+    U, F, U2 = pair_statics(d, q, w, chi0, z1z2)
     record = {**parameters(chi_ds), "d_scan": [d_min, d_max, d_step], "curve": [lo, hi, int(n)], "z1z2": z1z2}
     label = chi_ds.attrs["kernel_label"]
     return xr.Dataset(
         {
-            "U": _var("d", pair_potential(d, q, w, chi0, z1z2), "Ha", f"pair potential U(d), Eq. (10), {label}"),
-            "F": _var("d", pair_force(d, q, w, chi0, z1z2), "Ha/bohr", f"pair force F(d) = -dU/dd, Eq. (9), {label}"),
-            "U2": _var("d", pair_curvature(d, q, w, chi0, z1z2), "Ha/bohr^2", f"curvature U''(d), {label}"),
+            "U": _var("d", U, "Ha", f"pair potential U(d), Eq. (10), {label}"),
+            "F": _var("d", F, "Ha/bohr", f"pair force F(d) = -dU/dd, Eq. (9), {label}"),
+            "U2": _var("d", U2, "Ha/bohr^2", f"curvature U''(d), {label}"),
             "d_eq": _scalar(eq.d_eq, "bohr", "equilibrium distance (first stable minimum of U)"),
             "spring_constant": _scalar(eq.spring_constant, "Ha/bohr^2", "spring constant k = U''(d_eq)"),
             "energy_eq": _scalar(eq.energy, "Ha", "U(d_eq)"),
