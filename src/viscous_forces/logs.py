@@ -21,6 +21,11 @@ def script_logger(name: str, log_path: str | None = None) -> logging.Logger:
         h.setFormatter(fmt)
         logger.addHandler(h)
     logger.propagate = False
+
+    def excepthook(exc_type, exc, tb):  # an uncaught error also lands in the rule's log file
+        logger.error("%s failed", name, exc_info=(exc_type, exc, tb))
+
+    sys.excepthook = excepthook
     return logger
 
 
