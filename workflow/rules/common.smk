@@ -171,12 +171,16 @@ def figure_geometry(fig):
     }[str(fig)]
 
 
+#: Outputs of optional rule files (e.g. analysis.smk appends its tables and figures here).
+EXTRA_OUTPUTS = []
+
+
 def all_outputs():
     out = expand("results/figures/fig{n}.{ext}", n=[1], ext=["pdf", "png"])
     figs = [f for f in ("2", "3", "4", "5") if figure_geometry(f) in GEOMETRIES]
     out += expand("results/figures/fig{n}.{ext}", n=figs, ext=["pdf", "png"])
     out += ["results/tables/summary.csv"]
-    return out
+    return out + EXTRA_OUTPUTS
 
 
 def pulse_inputs(wildcards):
