@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: setup paper test test-fast bench lint report tiny clean distclean
+.PHONY: setup paper test test-fast bench lint report readme tiny clean distclean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules
+
+readme: $(STAMP)
+	$(BIN)/python scripts/update_readme.py
 
 report: $(STAMP)
 	$(BIN)/snakemake --report results/report.html
