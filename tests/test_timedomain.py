@@ -82,3 +82,60 @@ def test_frequency_grid_contents():
     assert inside.size >= 500
     with pytest.raises(ValueError, match="rates"):
         response_frequency_grid([0.0], 0.3)
+
+
+# --------------------------------------------------------------------------------------------
+# Pulse shapes (issue 6 item 5): superposition on a uniform grid
+# --------------------------------------------------------------------------------------------
+
+from viscous_forces.timedomain import ACPulse, GaussianPulse, SmoothRampPulse, make_pulse, pulse_response  # noqa: E402
+
+
+def _model_lags(dt, L):
+    lags = np.arange(L + 1) * dt
+    return damped_model_step(lags)
+
+
+def test_ramp_pulse_tends_to_rectangular():
+    T, dt = 4000.0, 2.0
+    k = np.arange(-100, 5001)
+    S = _model_lags(dt, k[-1] - k[0])
+    rect = pulse_response(S, RectangularPulse(T), k, dt)
+    errs = []
+    for tau in (400.0, 100.0, 25.0):
+        ramp = pulse_response(S, SmoothRampPulse(T, tau), k, dt)
+        errs.append(np.max(np.abs(ramp - rect)))
+    # the difference is O(tau) (a delayed edge): it shrinks ~4x per 4x shorter rise time
+    assert errs[0] > errs[1] > errs[2]
+    assert errs[2] < 0.3 * errs[1] and errs[1] < 0.3 * errs[0]
+
+
+def test_gaussian_pulse_matches_frequency_domain_formula():
+    # V(t) = (1/pi) Re int_0^inf G(w) p(w) e^{-i w t} dw, p(w) = sqrt(2 pi) sigma e^{i w t0 - sigma^2 w^2/2}
+    T, sigma, dt = 6000.0, 600.0, 5.0
+    pulse = GaussianPulse(T, sigma)
+    k = np.arange(int(pulse.window()[0] / dt) - 2, 3000)
+    S = _model_lags(dt, k[-1] - k[0])
+    v = pulse_response(S, pulse, k, dt)
+    omega = np.linspace(0.0, 10 / sigma, 4001)
+    G = damped_model(omega)
+    spec = G * (np.sqrt(2 * np.pi) * sigma * np.exp(-0.5 * (sigma * omega) ** 2))[:, None]
+    t = k * dt
+    ref = filon_fourier(omega, spec, -(t - pulse.center)).real / np.pi
+    assert np.max(np.abs(v - ref)) < 2e-3 * np.max(np.abs(ref))
+
+
+def test_ac_pulse_jumps_and_shape():
+    p = ACPulse(1000.0, 0.01)
+    assert p.jumps() == ((1000.0, -float(np.sin(10.0))),)
+    assert p.shape(np.array([-1.0, 100.0, 2000.0])).tolist() == [0.0, float(np.sin(1.0)), 0.0]
+
+
+def test_make_pulse_validation():
+    assert isinstance(make_pulse("rectangular", 10.0), RectangularPulse)
+    with pytest.raises(ValueError, match="pulse.shape"):
+        make_pulse("triangle", 10.0)
+    with pytest.raises(ValueError, match="frequency"):
+        make_pulse("ac", 10.0)
+    with pytest.raises(ValueError, match="rise_time"):
+        make_pulse("ramp", 10.0, rise_time=20.0)

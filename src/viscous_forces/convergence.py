@@ -28,6 +28,8 @@ from .stages import (
 
 @dataclass(frozen=True)
 class ChainResult:
+    """Key outputs of one in-memory run of the chain (bohr, Ha/bohr^2, a.u.; V in j0/n)."""
+
     d_eq: float
     spring_constant: float
     friction_q0: float

@@ -99,6 +99,38 @@ class Impurity:
         return self.M1 * self.M2 / (self.M1 + self.M2)
 
 
+def _presets() -> dict[str, "Impurity"]:
+    from .constants import M_DEUTERON, M_PROTON, M_TRITON
+
+    return {
+        "hd": Impurity(1.0, 1.0, M_PROTON, M_DEUTERON),  # the paper's proton + deuteron
+        "h2": Impurity(1.0, 1.0, M_PROTON, M_PROTON),
+        "d2": Impurity(1.0, 1.0, M_DEUTERON, M_DEUTERON),
+        "ht": Impurity(1.0, 1.0, M_PROTON, M_TRITON),
+    }
+
+
+#: Named impurities: hd (paper), h2, d2, ht (nucleus 1 first).
+IMPURITY_PRESETS: dict[str, Impurity] = {}
+
+
+def get_impurity(spec) -> Impurity:
+    """An :class:`Impurity` from a preset name (``hd``, ``h2``, ``d2``, ``ht``) or a mapping
+    with keys Z1, Z2, M1, M2 (e, m_e)."""
+    if not IMPURITY_PRESETS:
+        IMPURITY_PRESETS.update(_presets())
+    if isinstance(spec, Impurity):
+        return spec
+    if isinstance(spec, str):
+        if spec not in IMPURITY_PRESETS:
+            raise ValueError(f"unknown impurity preset {spec!r}; allowed: {', '.join(sorted(IMPURITY_PRESETS))}")
+        return IMPURITY_PRESETS[spec]
+    try:
+        return Impurity(**{k: float(spec[k]) for k in ("Z1", "Z2", "M1", "M2")})
+    except (KeyError, TypeError):
+        raise ValueError(f"impurity must be a preset name or a mapping with Z1, Z2, M1, M2; got {spec!r}") from None
+
+
 # --------------------------------------------------------------------------------------------
 # q-integrals
 # --------------------------------------------------------------------------------------------

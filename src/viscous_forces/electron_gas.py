@@ -47,16 +47,20 @@ class ElectronGas:
 
     @property
     def n(self) -> float:
+        """Density 3/(4 pi rs^3) (bohr^-3)."""
         return 3.0 / (4.0 * math.pi * self.rs**3)
 
     @property
     def kF(self) -> float:
+        """Fermi wave vector (9 pi/4)^(1/3)/rs (bohr^-1)."""
         return (9.0 * math.pi / 4.0) ** (1.0 / 3.0) / self.rs
 
     @property
     def EF(self) -> float:
+        """Fermi energy kF^2/2 (Ha)."""
         return 0.5 * self.kF**2
 
     @property
     def omega_p(self) -> float:
+        """Plasma frequency sqrt(4 pi n) = sqrt(3/rs^3) (Ha)."""
         return math.sqrt(3.0 / self.rs**3)

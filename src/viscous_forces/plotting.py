@@ -51,6 +51,7 @@ class PlotOptions:
             raise ValueError(f"plot size out of range: width={self.width}, height={self.height}, dpi={self.dpi}")
 
     def style(self, kernel: str) -> dict:
+        """matplotlib line keyword arguments for a kernel's curve."""
         return {
             "linestyle": self.styles.get(kernel, "-"),
             "color": self.colors.get(kernel, None),

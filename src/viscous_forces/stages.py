@@ -41,7 +41,7 @@ from .quadrature import GridSpec, dynamic_grid, static_grid
 from .response import dyson
 from .statics import find_equilibrium as _find_equilibrium
 from .statics import pair_statics
-from .timedomain import RectangularPulse, StepResponse, response_frequency_grid
+from .timedomain import Pulse, RectangularPulse, StepResponse, pulse_response, response_frequency_grid
 
 #: Smallest |1 - (4 pi/q^2 + f_xc) chi_s| accepted on the dynamic grid: a smaller value means a
 #: (plasmon) pole of chi^h on or next to the real q axis that the quadrature cannot integrate.
@@ -384,39 +384,45 @@ class TimeSpec:
             raise ValueError(f"time sampling out of range: {self}")
 
 
-def compute_velocity(response_ds: xr.Dataset, duration: float, time: TimeSpec | None = None,
+def compute_velocity(response_ds: xr.Dataset, pulse: Pulse | float, time: TimeSpec | None = None,
                      omega_vib: float | None = None) -> xr.Dataset:
-    """V_c(t), V_r(t) in units of the drift velocity j0/n for the rectangular pulse of Eq. (14).
+    """V_c(t), V_r(t) in units of the drift velocity j0/n for a current pulse (Eq. 14 by default).
 
-    The time grid is uniform with T an exact multiple of its step, so S(t - T) is a shift of
-    S(t) and the Filon integral is evaluated once.  The Markov (constant-friction) solution is
-    stored alongside as an independent reference.
+    ``pulse`` is a :class:`~viscous_forces.timedomain.Pulse` or a float T (rectangular pulse of
+    Eq. 14).  The time grid is uniform, t = k dt with T an exact multiple of dt, so the step
+    response S(t) is evaluated once (Filon, on the lags l dt) and the pulse response is a
+    superposition of shifted copies (jumps) and a convolution (smooth parts).  The Markov
+    (constant-friction) solution is superposed in the same way as an independent reference.
     """
-    pulse = RectangularPulse(duration)
+    if not isinstance(pulse, Pulse):
+        pulse = RectangularPulse(float(pulse))
     time = time or TimeSpec()
     n = float(response_ds["density"])
     if omega_vib is None and "omega_vib" in response_ds:
         omega_vib = float(response_ds["omega_vib"])
+    T = pulse.duration
     m = time.min_points_per_pulse
-    if omega_vib:
-        m = max(m, int(np.ceil(pulse.duration * omega_vib / (2 * np.pi) * time.points_per_period)))
-    dt = pulse.duration / m
-    k = np.arange(-int(np.ceil(time.before * m)), int(np.ceil(time.after * m)) + 1)
+    fastest = max(omega_vib or 0.0, getattr(pulse, "frequency", 0.0))
+    if fastest:
+        m = max(m, int(np.ceil(T * fastest / (2 * np.pi) * time.points_per_period)))
+    for scale in (getattr(pulse, "rise_time", None), getattr(pulse, "width", None)):
+        if scale:  # resolve the smooth edges by at least 20 points
+            m = max(m, int(np.ceil(20 * T / scale)))
+    dt = T / m
+    lo, hi = pulse.window()
+    k0 = min(-int(np.ceil(time.before * m)), int(np.floor(lo / dt)) - 1)
+    k = np.arange(k0, int(np.ceil(time.after * m)) + 1)
     t = k * dt
+    lags = np.arange(0, k[-1] - k[0] + 1)
     omega = response_ds["omega"].values
     G = np.stack([response_ds["G_c"].values, response_ds["G_r"].values], axis=1)
-    G0 = np.array([1.0 / n, 0.0])
-    step = StepResponse(omega, G, G0)
-    S = np.zeros((k.size, 2))
-    pos = k > 0
-    S[pos] = step(t[pos])
-    shifted = np.zeros_like(S)
-    shifted[m:] = S[:-m]  # S(t - T) on the same grid
-    V = n * (S - shifted)
+    step = StepResponse(omega, G, np.array([1.0 / n, 0.0]))
+    S = np.zeros((lags.size, 2))
+    S[1:] = step(lags[1:] * dt)
+    V = n * pulse_response(S, pulse, k, dt)
     markov = markov_model(response_ds)
-    xm = markov.step_response(t)
-    Vm = xm - markov.step_response(t - pulse.duration)
-    record = {**parameters(response_ds), "pulse": {"shape": "rectangular", "duration": pulse.duration},
+    Vm = pulse_response(markov.step_response(lags * dt)[:, :2], pulse, k, dt)
+    record = {**parameters(response_ds), "pulse": {"shape": type(pulse).__name__, **asdict(pulse)},
               "time": asdict(time)}
     label = response_ds.attrs["kernel_label"]
     geometry = response_ds.attrs["geometry"]
@@ -426,12 +432,12 @@ def compute_velocity(response_ds: xr.Dataset, duration: float, time: TimeSpec | 
             "v_rel": _var("time", V[:, 1], "j0/n", f"relative velocity V_r(t) = V_2 - V_1, {label}, {geometry}"),
             "v_cm_markov": _var("time", Vm[:, 0], "j0/n", "c.m. velocity, constant-friction (Markov) ODE"),
             "v_rel_markov": _var("time", Vm[:, 1], "j0/n", "relative velocity, constant-friction (Markov) ODE"),
-            "pulse": _var("time", pulse.shape(t), "j0", "current pulse j(t)/j0, Eq. (14)"),
+            "pulse": _var("time", pulse.shape(t), "j0", "current pulse j(t)/j0"),
         },
         coords={"time": ("time", t, {"units": "a.u. of time (2.418884e-17 s)", "long_name": "time t"})},
         attrs={**provenance(record), "rs": response_ds.attrs["rs"], "kernel": response_ds.attrs["kernel"],
-               "kernel_label": label, "geometry": geometry, "pulse_duration": pulse.duration,
-               "pulse_duration_units": "a.u. of time"},
+               "kernel_label": label, "geometry": geometry, "pulse_duration": T,
+               "pulse_duration_units": "a.u. of time", "pulse_shape": type(pulse).__name__},
     )
 
 
