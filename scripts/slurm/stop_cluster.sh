@@ -89,4 +89,12 @@ stop_daemon slurmctld || rc=1
 if [ "${VF_SLURM_KEEP_MUNGE:-0}" != 1 ]; then
     stop_daemon munged || rc=1
 fi
+# Take our slurm.conf out of /etc/slurm while the cluster is down: with a config but no
+# controller, every `scontrol` call (and the Snakemake SLURM plugin runs `scontrol show config`
+# whenever snakemake starts, even for local runs) waits ~10 s for the dead controller; without a
+# config it fails at once. start_cluster.sh writes the config again.
+CONF=/etc/slurm/slurm.conf
+if [ "$rc" = 0 ] && [ -f "$CONF" ] && grep -qF "# managed by viscous-forces scripts/slurm/start_cluster.sh" "$CONF"; then
+    mkdir -p "$STATE_DIR" && mv -f "$CONF" "$STATE_DIR/slurm.conf.stopped" && log "moved $CONF to $STATE_DIR/slurm.conf.stopped"
+fi
 exit "$rc"
