@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: setup paper test test-fast bench lint report readme tiny clean distclean
+.PHONY: setup paper analysis test test-fast bench lint report readme tiny clean distclean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ setup: $(STAMP)
 
 paper: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
+
+analysis: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) everything
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -38,7 +41,8 @@ readme: $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 
 report: $(STAMP)
-	$(BIN)/snakemake --report results/report.html
+	$(BIN)/snakemake --cores $(CORES) everything
+	$(BIN)/snakemake --report results/report.html everything
 
 tiny: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile tests/configs/tiny.yaml --directory results/tiny

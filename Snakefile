@@ -21,6 +21,7 @@ include: "workflow/rules/pulse.smk"
 include: "workflow/rules/velocity.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/analysis.smk"
 
 
 rule all:

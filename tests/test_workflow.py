@@ -26,6 +26,9 @@ from workflow_helpers import REPO, SNAKEFILE, SNAKEMAKE, TINY_CONFIG, planned_jo
 pytestmark = pytest.mark.slow
 
 KERNEL_CHAIN = {"tabulate_kernel": 1, "compute_chi": 1, "find_equilibrium": 1, "solve_response": 2, "compute_velocity": 2}
+#: Jobs downstream of any kernel's velocities: Figs. 2-5, the tables and `all`.
+DOWNSTREAM = {"plot_velocities": 4, "make_summary_table": 1, "make_vibration_table": 1,
+              "make_viscous_correction_table": 1, "all": 1}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,15 @@ def test_summary_table(tiny_run):
     assert float(rpa["friction_q0"]) == pytest.approx(0.057011, rel=1e-3)
 
 
+def test_report_has_every_figure(tiny_run):
+    workdir = tiny_run[0]
+    run_snakemake(workdir, "--report", "report.html")
+    html = (workdir / "report.html").read_text(errors="replace")
+    assert len(html) > 100_000
+    for name in ("fig1.png", "fig2.png", "fig3.png", "fig4.png", "fig5.png", "summary.csv", "vibrations.csv"):
+        assert name in html, name
+
+
 def test_second_run_does_nothing(tiny_run):
     workdir = tiny_run[0]
     assert planned_jobs(run_snakemake(workdir, "-n")) == {}
@@ -104,7 +116,7 @@ def test_kernel_parameter_change_reruns_only_that_kernel(tiny_run, tmp_path):
     cfg = write_config(tmp_path / "changed.yaml", kernel_params={"rmcp07": {"a": 3.9}})
     proc = run_snakemake(workdir, "-n", configfile=cfg)
     jobs = planned_jobs(proc)
-    assert jobs == {**KERNEL_CHAIN, "plot_velocities": 4, "make_summary_table": 1, "all": 1}, jobs
+    assert jobs == {**KERNEL_CHAIN, **DOWNSTREAM}, jobs
     outs = planned_outputs(proc)
     assert not any("/mcp07/" in o or "/rpa/" in o for o in outs), outs
 
@@ -132,14 +144,14 @@ def test_editing_a_kernel_source_reruns_only_that_kernel(tiny_run):
     jobs = planned_jobs(proc)
     # rMCP07 imports the static MCP07 kernel, so both chains depend on mcp07.py; RPA does not.
     doubled = {k: 2 * v for k, v in KERNEL_CHAIN.items()}
-    assert jobs == {**doubled, "plot_potential": 1, "plot_velocities": 4, "make_summary_table": 1, "all": 1}, jobs
+    assert jobs == {**doubled, "plot_potential": 1, **DOWNSTREAM}, jobs
     assert not any("/rpa/" in o for o in planned_outputs(proc))
 
 
 def test_editing_rmcp07_source_reruns_only_rmcp07(tiny_run):
     workdir = tiny_run[0]
     proc = dry_run_after_editing(workdir, REPO / "src/viscous_forces/kernels/rmcp07.py")
-    assert planned_jobs(proc) == {**KERNEL_CHAIN, "plot_velocities": 4, "make_summary_table": 1, "all": 1}
+    assert planned_jobs(proc) == {**KERNEL_CHAIN, **DOWNSTREAM}
 
 
 def test_plot_option_change_reruns_only_figures(tiny_run, tmp_path):

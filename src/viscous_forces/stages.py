@@ -20,7 +20,6 @@ from typing import Any, Mapping
 
 import numpy as np
 import xarray as xr
-from scipy.interpolate import CubicSpline
 
 from .dynamics import (
     Impurity,
@@ -245,6 +244,8 @@ def interpolate_jtilde(omega_j: np.ndarray, jt: np.ndarray, friction: float, ome
     Cubic spline in :math:`\ln\omega` on the J grid; linear between 0 and the first grid point
     (J/omega = -iQ + O(omega)).
     """
+    from scipy.interpolate import CubicSpline  # imported here: scipy.interpolate costs ~0.25 s
+
     spline = CubicSpline(np.log(omega_j), jt)
     out = np.empty(omega.shape, complex)
     above = omega >= omega_j[0]

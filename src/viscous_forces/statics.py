@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 #: Below this argument the spherical-Bessel combinations use their Taylor series; the first
 #: omitted term is < x^8/10^5 < 4e-16 for x < 0.05.
@@ -220,6 +219,8 @@ def find_equilibrium(
     ValueError
         If the scan range is invalid or contains no stable minimum.
     """
+    from scipy.optimize import brentq  # imported here to keep module import light
+
     if not (0 < d_min < d_max):
         raise ValueError(f"need 0 < d_min < d_max (bohr), got d_min={d_min!r}, d_max={d_max!r}")
     if not (0 < d_step <= 0.5 * (d_max - d_min)):

@@ -147,7 +147,9 @@ CORE = ("__init__.py", "electron_gas.py", "io.py", "stages.py")
 
 def kernel_params(kernel):
     """The complete, validated parameter set of a kernel (defaults + config overrides)."""
-    return canonical(get_kernel(kernel).params(**config["kernel_params"].get(kernel, {})))
+    return canonical(
+        get_kernel(kernel).params(**config["kernel_params"].get(kernel, {}))
+    )
 
 
 def kernel_sources(wildcards):

@@ -43,12 +43,12 @@ rule plot_velocities:
     output:
         pdf=report(
             "results/figures/fig{fig}.pdf",
-            caption="../report/fig{fig}.rst",
+            caption="../report/velocities.rst",
             category="Figures",
         ),
         png=report(
             "results/figures/fig{fig}.png",
-            caption="../report/fig{fig}.rst",
+            caption="../report/velocities.rst",
             category="Figures",
         ),
     log:

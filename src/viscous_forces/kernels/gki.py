@@ -71,7 +71,6 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import special
-from scipy.interpolate import CubicSpline
 
 from ..electron_gas import check_rs
 from .pw92 import check_correlation, f_alda, f_inf
@@ -261,6 +260,8 @@ def _exact_table() -> np.ndarray:
     t = tau[1:]
     psi[1:] = GAMMA * h_exact_reference(1.0 / (t * t) - 1.0) / t**3
     psi[-1] = 1.0  # gamma h(0) = 1 exactly
+    from scipy.interpolate import CubicSpline  # lazy: only the exact-h option needs it (~0.25 s import)
+
     spline = CubicSpline(tau, psi, bc_type="not-a-knot")
     dtau = 1.0 / n_cells
     # PPoly coefficients c[k] multiply (tau - tau_j)^(3-k); convert to the local variable d.
