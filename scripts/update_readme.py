@@ -4,6 +4,7 @@
 
 * SUMMARY: results/tables/summary.csv as a markdown table;
 * BENCHMARK: benchmarks/results.md (written by `make bench`);
+* VERDICT: results/tables/viscous_correction_verdict.txt (the paper's 40 % claim);
 * docs/fig2.png, docs/fig5.png: copies of the figures shown in the README.
 """
 
@@ -60,6 +61,10 @@ def main() -> int:
             shutil.copyfile(ROOT / "results" / "figures" / fig, ROOT / "docs" / fig)
     else:
         print("no results/tables/summary.csv: run `make paper` first", file=sys.stderr)
+    verdict = ROOT / "results" / "tables" / "viscous_correction_verdict.txt"
+    if verdict.is_file():
+        text = replace_block(text, "VERDICT", "From `results/tables/viscous_correction_verdict.txt`:\n\n```\n"
+                             + verdict.read_text().strip() + "\n```")
     bench = ROOT / "benchmarks" / "results.md"
     if bench.is_file():
         text = replace_block(text, "BENCHMARK", bench.read_text().strip())

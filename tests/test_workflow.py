@@ -161,6 +161,22 @@ def test_plot_option_change_reruns_only_figures(tiny_run, tmp_path):
     assert jobs == {"plot_potential": 1, "plot_velocities": 4, "all": 1}, jobs
 
 
+def test_extra_impurities_add_only_their_own_jobs(tiny_run, tmp_path):
+    workdir = tiny_run[0]
+    cfg = write_config(tmp_path / "imp.yaml", extra_impurities=["h2"])
+    proc = run_snakemake(workdir, "-n", configfile=cfg)
+    assert planned_jobs(proc) == {"solve_response": 6, "compute_velocity": 6, "make_impurity_table": 1, "all": 1}
+    outs = planned_outputs(proc)
+    assert "results/velocity/rpa/rs6_parallel_h2.nc" in outs and "results/tables/impurities.csv" in outs
+
+
+def test_pulse_shape_change_reruns_velocities_only(tiny_run, tmp_path):
+    workdir = tiny_run[0]
+    cfg = write_config(tmp_path / "ramp.yaml", pulse={"shape": "ramp", "rise_time": 0.1})
+    jobs = planned_jobs(run_snakemake(workdir, "-n", configfile=cfg))
+    assert jobs == {"compute_velocity": 6, **{k: v for k, v in DOWNSTREAM.items() if k != "make_summary_table"}}, jobs
+
+
 def test_identical_recreation_does_not_cascade(tiny_run):
     workdir = tiny_run[0]
     target = "results/chi/rpa/rs6.nc"
@@ -179,6 +195,10 @@ def test_bad_config_values_stop_before_any_job(tmp_path):
         ({"kernel_params": {"rmcp07": {"h": "wrong"}}}, "h"),
         ({"kernel_params": {"rmcp07": {"alpha": 1.0}}}, "unknown parameter"),
         ({"grid": {"n_gl": 2}}, "grid.n_gl = 2"),
+        ({"impurity": "xx"}, "impurity = 'xx'"),
+        ({"extra_impurities": ["hd", "he"]}, "extra_impurities[1] = 'he'"),
+        ({"pulse": {"shape": "ac"}}, "pulse.frequency must be set"),
+        ({"pulse": {"shape": "triangle"}}, "pulse.shape = 'triangle'"),
     ]
     for changes, message in cases:
         cfg = write_config(tmp_path / "bad.yaml", **changes)

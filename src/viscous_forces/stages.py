@@ -495,3 +495,35 @@ def summary_rows(equilibria: list[xr.Dataset], responses: list[xr.Dataset], puls
         row["pulse_duration"] = T.get(rs, np.nan)
         rows.append({k: row[k] for k in SUMMARY_UNITS})
     return rows
+
+
+def impurity_rows(responses: list[xr.Dataset], velocities: list[xr.Dataset]) -> list[dict]:
+    """One row per (impurity, kernel, rs, geometry) from matching response and velocity datasets.
+
+    Columns: Z1, Z2 (e), M1, M2, mu (m_e), omega_vib (Ha; parallel only, else NaN),
+    slowest_rate (1/a.u. time), max_abs_v_cm, max_abs_v_rel (j0/n), friction_q0, friction_qg (a.u.).
+    """
+    def key(ds):
+        return (ds.attrs["kernel"], float(ds.attrs["rs"]), ds.attrs["geometry"],
+                tuple(float(ds.get(k, np.nan)) if k in ds else None for k in ("Z1", "Z2", "M1", "M2")))
+
+    vel = {}
+    for v in velocities:
+        imp = parameters(v).get("impurity", {})
+        vel[(v.attrs["kernel"], float(v.attrs["rs"]), v.attrs["geometry"],
+             tuple(float(imp.get(k, np.nan)) for k in ("Z1", "Z2", "M1", "M2")))] = v
+    rows = []
+    for r in responses:
+        k = key(r)
+        v = vel.get(k)
+        Z1, Z2, M1, M2 = k[3]
+        rows.append({
+            "Z1": Z1, "Z2": Z2, "M1": M1, "M2": M2, "mu": M1 * M2 / (M1 + M2),
+            "kernel": k[0], "rs": k[1], "geometry": k[2],
+            "omega_vib": float(r["omega_vib"]) if "omega_vib" in r else np.nan,
+            "slowest_rate": float(r["markov_rate"].min()),
+            "friction_q0": float(r["friction_q0"]), "friction_qg": float(r["friction_qg"]),
+            "max_abs_v_cm": float(np.abs(v["v_cm"]).max()) if v is not None else np.nan,
+            "max_abs_v_rel": float(np.abs(v["v_rel"]).max()) if v is not None else np.nan,
+        })
+    return sorted(rows, key=lambda row: (row["M1"], row["M2"], row["kernel"], row["rs"], row["geometry"]))

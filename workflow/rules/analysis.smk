@@ -128,7 +128,7 @@ rule compute_friction:
         grid={k: cfg("grid", k) for k in STATIC_GRID_KEYS},
         d_min=cfg("equilibrium", "d_min"),
         d_step=cfg("equilibrium", "d_step"),
-        impurity=cfg("impurity"),
+        impurity=impurity_params(),
     script:
         "../scripts/compute_friction.py"
 

@@ -15,7 +15,9 @@ SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.y
 
 def _fill_defaults(schema, value):
     """Recursively insert the schema's defaults for missing object keys."""
-    if schema.get("type") == "object" and isinstance(value, dict):
+    types = schema.get("type")
+    is_object = types == "object" or (isinstance(types, list) and "object" in types)
+    if is_object and isinstance(value, dict):
         for key, sub in schema.get("properties", {}).items():
             if key not in value and "default" in sub:
                 value[key] = json.loads(json.dumps(sub["default"]))
@@ -103,6 +105,9 @@ def validate_config(config):
             problems.append(
                 f"pulse.durations: key {key!r} is not one of rs = {config.get('rs')}"
             )
+    pulse = config.get("pulse", {})
+    if pulse.get("shape") == "ac" and pulse.get("frequency") is None:
+        problems.append("pulse.frequency must be set (Ha, > 0) for pulse.shape = ac")
     if problems:
         raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -115,6 +120,7 @@ def rs_label(rs):
 
 validate_config(config)
 RS = [rs_label(r) for r in config["rs"]]
+EXTRA_IMPURITIES = list(config["extra_impurities"])
 KERNEL_NAMES = list(config["kernels"])
 GEOMETRIES = list(config["geometries"])
 
@@ -123,6 +129,7 @@ wildcard_constraints:
     rs=r"[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?",
     kernel=r"[a-z][a-z0-9_]*",
     geometry="parallel|perpendicular",
+    imp="(|_[a-z][a-z0-9]*)",
     fig="[2-5]",
 
 
@@ -150,6 +157,15 @@ def kernel_params(kernel):
     return canonical(
         get_kernel(kernel).params(**config["kernel_params"].get(kernel, {}))
     )
+
+
+def impurity_params(imp=""):
+    """Z1, Z2, M1, M2 of the primary impurity (imp = "") or of a preset (imp = "_<name>")."""
+    from viscous_forces.dynamics import get_impurity
+
+    spec = config["impurity"] if imp == "" else imp.lstrip("_")
+    i = get_impurity(spec)
+    return {"M1": i.M1, "M2": i.M2, "Z1": i.Z1, "Z2": i.Z2}
 
 
 def kernel_sources(wildcards):
@@ -182,6 +198,8 @@ def all_outputs():
     figs = [f for f in ("2", "3", "4", "5") if figure_geometry(f) in GEOMETRIES]
     out += expand("results/figures/fig{n}.{ext}", n=figs, ext=["pdf", "png"])
     out += ["results/tables/summary.csv"]
+    if EXTRA_IMPURITIES:
+        out += ["results/tables/impurities.csv"]
     return out + EXTRA_OUTPUTS
 
 

@@ -14,6 +14,6 @@ rule find_equilibrium:
     params:
         equilibrium=cfg("equilibrium"),
         d_max=cfg("grid", "d_max"),
-        z1z2=cfg("impurity", "Z1") * cfg("impurity", "Z2"),
+        z1z2=impurity_params()["Z1"] * impurity_params()["Z2"],
     script:
         "../scripts/find_equilibrium.py"

@@ -5,15 +5,15 @@ rule solve_response:
         equilibrium="results/equilibrium/{kernel}/rs{rs}.nc",
         code=package_files(*CORE, "dynamics.py", "timedomain.py", "statics.py"),
     output:
-        "results/response/{kernel}/rs{rs}_{geometry}.nc",
+        "results/response/{kernel}/rs{rs}_{geometry}{imp}.nc",
     log:
-        "logs/solve_response/{kernel}/rs{rs}_{geometry}.log",
+        "logs/solve_response/{kernel}/rs{rs}_{geometry}{imp}.log",
     benchmark:
-        "results/benchmarks/solve_response/{kernel}/rs{rs}_{geometry}.tsv"
+        "results/benchmarks/solve_response/{kernel}/rs{rs}_{geometry}{imp}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
-        impurity=cfg("impurity"),
+        impurity=lambda w: impurity_params(w.imp),
         direct_field=cfg("direct_field_sign"),
         frequency=cfg("frequency"),
     script:

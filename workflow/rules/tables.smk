@@ -25,3 +25,36 @@ rule make_summary_table:
         "../../envs/viscous-forces.yaml"
     script:
         "../scripts/make_summary_table.py"
+
+
+rule make_impurity_table:
+    """The primary and the extra impurities side by side: frequencies, friction, peak velocities."""
+    input:
+        response=expand(
+            "results/response/{kernel}/rs{rs}_{geometry}{imp}.nc",
+            kernel=KERNEL_NAMES,
+            rs=RS,
+            geometry=GEOMETRIES,
+            imp=[""] + [f"_{i}" for i in EXTRA_IMPURITIES],
+        ),
+        velocity=expand(
+            "results/velocity/{kernel}/rs{rs}_{geometry}{imp}.nc",
+            kernel=KERNEL_NAMES,
+            rs=RS,
+            geometry=GEOMETRIES,
+            imp=[""] + [f"_{i}" for i in EXTRA_IMPURITIES],
+        ),
+    output:
+        report(
+            "results/tables/impurities.csv",
+            caption="../report/impurities.rst",
+            category="Tables",
+        ),
+    log:
+        "logs/make_impurity_table/impurities.log",
+    benchmark:
+        "results/benchmarks/make_impurity_table/impurities.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    script:
+        "../scripts/make_impurity_table.py"

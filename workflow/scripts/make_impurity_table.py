@@ -1,0 +1,21 @@
+"""Rule make_impurity_table: the primary and the extra impurities side by side."""
+
+import csv
+
+from viscous_forces.io import read_dataset
+from viscous_forces.logs import log_path, script_logger
+from viscous_forces.stages import impurity_rows
+
+
+def main(response_files, velocity_files, output, log=None):
+    logger = script_logger("make_impurity_table", log)
+    rows = impurity_rows([read_dataset(f) for f in response_files], [read_dataset(f) for f in velocity_files])
+    with open(output, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    logger.info("%d rows written to %s", len(rows), output)
+
+
+if "snakemake" in globals():
+    main(list(snakemake.input.response), list(snakemake.input.velocity), snakemake.output[0], log_path(snakemake))
