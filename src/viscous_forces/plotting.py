@@ -15,7 +15,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
-from scipy.signal import find_peaks  # noqa: E402
 
 from .constants import AU_TIME_S  # noqa: E402
 
@@ -88,8 +87,9 @@ def _time_scale(opts: PlotOptions) -> tuple[float, str]:
 
 def envelope(t: np.ndarray, v: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Upper and lower envelopes of a fast oscillation: lines through its local maxima and minima."""
-    imax, _ = find_peaks(v)
-    imin, _ = find_peaks(-v)
+    inner = v[1:-1]
+    imax = 1 + np.nonzero((inner > v[:-2]) & (inner >= v[2:]))[0]  # local maxima (numpy: no scipy.signal import)
+    imin = 1 + np.nonzero((inner < v[:-2]) & (inner <= v[2:]))[0]
     return (t[imax], v[imax]), (t[imin], v[imin])
 
 

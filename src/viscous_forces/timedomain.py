@@ -26,7 +26,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import sici
 
 #: Below |theta| = |t h| the Filon moments use their Taylor series (12 terms: error < 0.1^12/12!).
 _FILON_SERIES = 0.1
@@ -140,6 +139,8 @@ def filon_cos(omega: np.ndarray, f: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 def _cos_over_omega2_tail(a: float, t: np.ndarray) -> np.ndarray:
     r""":math:`\int_a^\infty \cos(\omega t)/\omega^2\,d\omega = \cos(at)/a - |t|(\pi/2 - \mathrm{Si}(a|t|))`."""
+    from scipy.special import sici  # lazy: keeps `import viscous_forces` light for workflow jobs
+
     at = np.abs(t)
     si, _ = sici(a * at)
     return np.cos(a * at) / a - at * (0.5 * np.pi - si)
@@ -194,6 +195,8 @@ def step_response_re_form(omega, G, t, G_inf) -> np.ndarray:
     :math:`\int (\alpha + \beta\omega)\sin(\omega t)/\omega = \alpha\,\Delta\mathrm{Si} - \beta\,\Delta\cos(\omega t)/t`;
     the tail uses :math:`\mathrm{Re}\,G \to G_\infty` (its :math:`O(\omega^{-2})` remainder is dropped).
     """
+    from scipy.special import sici
+
     omega = np.asarray(omega, dtype=float)
     G = np.asarray(G)
     squeeze = G.ndim == 1

@@ -70,7 +70,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy import special
 
 from ..electron_gas import check_rs
 from .pw92 import check_correlation, f_alda, f_inf
@@ -98,7 +97,7 @@ __all__ = [
 ]
 
 #: gamma = Gamma(1/4)^2/sqrt(32 pi) = 1.311028777146060 (Iwamoto & Gross 1987; kernels.md sec. 5).
-GAMMA = special.gamma(0.25) ** 2 / math.sqrt(32.0 * math.pi)
+GAMMA = math.gamma(0.25) ** 2 / math.sqrt(32.0 * math.pi)
 #: c = 23 pi/15: large-omega tail Im f ~ -c omega^(-3/2) (Gross & Kohn 1985; kernels.md sec. 5).
 C_GKI = 23.0 * math.pi / 15.0
 
@@ -242,6 +241,8 @@ def h_exact_reference(x):
     ax = np.abs(np.asarray(x, dtype=float))
     with np.errstate(over="ignore"):  # x^2 -> inf for |x| > 1e154 gives v = 0, h = 0: fine
         v = 1.0 / (1.0 + ax * ax)
+    from scipy import special  # lazy: only the exact-h table needs it (~0.1 s import)
+
     return v / GAMMA - ax * v * np.sqrt(np.sqrt(v)) * special.betaincc(0.25, 0.5, v)
 
 
