@@ -67,7 +67,7 @@ def _rc(opts: PlotOptions) -> dict:
         "ytick.direction": "in",
         "xtick.top": True,
         "ytick.right": True,
-        "savefig.bbox": "tight",
+        "savefig.bbox": "standard",  # layout is done by tight_layout; "tight" would draw twice
         "pdf.fonttype": 42,
     }
 
@@ -113,6 +113,7 @@ def plot_potential(
             ax_u.annotate(
                 f"$d_{{eq}}$ = {d_eq:.3f}", xy=(d_eq, u_eq), xytext=(d_eq, u_eq + 0.25 * span),
                 ha="center", fontsize=opts.font_size - 1, color=st["color"],
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
                 arrowprops={"arrowstyle": "->", "color": st["color"], "lw": 0.9},
             )
             ax_f.plot([d_eq], [0.0], marker="o", ms=3.5, color=st["color"])
