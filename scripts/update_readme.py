@@ -67,7 +67,9 @@ def main() -> int:
                              + verdict.read_text().strip() + "\n```")
     bench = ROOT / "benchmarks" / "results.md"
     if bench.is_file():
-        text = replace_block(text, "BENCHMARK", bench.read_text().strip())
+        body = bench.read_text().strip()
+        body = re.sub(r"^# ", "### ", body)  # the file's title becomes a subsection
+        text = replace_block(text, "BENCHMARK", body)
     README.write_text(text)
     return 0
 
