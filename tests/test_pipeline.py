@@ -167,6 +167,12 @@ def test_chi_dataarray_labels_and_values():
     assert np.array_equal(chi_h(q, -0.1, 4.0, "rmcp07"), np.conj(chi_h(q, 0.1, 4.0, "rmcp07")))
 
 
+def test_too_coarse_response_grid_is_refused(chain):
+    chi, eq, _ = chain(6, "rpa")
+    with pytest.raises(ValueError, match="response_density = 0.05 is too coarse"):
+        solve_response(chi, eq, HD, "parallel", density=0.05)
+
+
 def test_stage_argument_errors():
     with pytest.raises(ValueError, match="rs"):
         tabulate_kernel(-2.0, "rpa")

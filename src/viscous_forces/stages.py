@@ -296,6 +296,18 @@ def solve_response(
     else:
         omega_vib, vib_width = None, None
     omega = response_frequency_grid(rates, omega_max, omega_vib, vib_width, density)
+    # Accuracy guard: piecewise-linear Filon integration of G needs the narrowest feature (the
+    # friction peak of half-width Gamma_min, the resonance of half-width Gamma_r/2) sampled at
+    # <= half its width; a coarser grid would silently bias V(t) by more than ~1e-4 j0/n.
+    features = [(0.0, float(rates.min()))] + ([(omega_vib, vib_width)] if omega_vib is not None else [])
+    for centre, width in features:
+        near = omega[np.abs(omega - centre) <= 3 * width]
+        spacing = np.max(np.diff(near)) if near.size > 1 else np.inf
+        if spacing > 0.5 * width:
+            raise ValueError(
+                f"frequency.response_density = {density} is too coarse: spacing {spacing:.3g} Ha near "
+                f"omega = {centre:.3g} Ha exceeds half the feature width {width:.3g} Ha; use >= 0.5"
+            )
     jt0 = interpolate_jtilde(om_j, J["J0"] / om_j, Q["J0"], omega[1:])
     jtg = interpolate_jtilde(om_j, J[geometry] / om_j, Q[geometry], omega[1:])
     Gc, Gr = solve_2x2(omega[1:], jt0, jtg, spring, impurity, gas.n, sigma)
