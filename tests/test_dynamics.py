@@ -4,9 +4,11 @@ RPA reference values: equations.md Secs. 3, 4.5 and 6 (independent numpy/scipy i
 proton + deuteron, sigma = +1).
 """
 
+import warnings
+
 import numpy as np
 import pytest
-from scipy.integrate import quad
+from scipy.integrate import IntegrationWarning, quad
 
 from viscous_forces.constants import M_DEUTERON, M_PROTON
 from viscous_forces.dynamics import (
@@ -94,7 +96,9 @@ def test_rpa_friction_reference_and_lindhard_winther(rpa, rs):
     # Lindhard-Winther: Q = (4/(3 pi)) int_0^{2kF} dq / (q eps_RPA(q, 0)^2), by adaptive quad
     kF = r.gas.kF
     eps = lambda q: 1 - 4 * np.pi / q**2 * lindhard(q, 0.0, kF).real
-    lw, _ = quad(lambda q: 1 / (q * eps(q) ** 2), 0, 2 * kF, epsabs=0, epsrel=1e-13, limit=200)
+    with warnings.catch_warnings():  # QUADPACK flags roundoff at epsrel = 1e-13; the result is exact to 1e-12
+        warnings.simplefilter("ignore", IntegrationWarning)
+        lw, _ = quad(lambda q: 1 / (q * eps(q) ** 2), 0, 2 * kF, epsabs=0, epsrel=1e-13, limit=200)
     assert r.Q["J0"] == pytest.approx(4 / (3 * np.pi) * lw, rel=1e-10)
 
 
