@@ -45,6 +45,38 @@ def summary_block(path: Path) -> str:
     return f"Generated from `{path.relative_to(ROOT)}` by `make readme`.\n\n" + "\n".join(lines)
 
 
+def vibration_block(path: Path) -> str:
+    rows = [r for r in csv.DictReader(path.open()) if r["mode"] == "vibration"]
+    head = ("| kernel | r_s | Omega Markov (Ha) | Omega pole (Ha) | Omega fit (Ha) | "
+            "Gamma pole (1/a.u.) | Gamma fit (1/a.u.) |")
+    lines = [head, "|" + "---|" * 7]
+    for r in rows:
+        lines.append(
+            f"| {r['kernel']} | {float(r['rs']):g} | {float(r['markov_frequency']):.6e} | "
+            f"{float(r['pole_frequency']):.6e} | {float(r['fit_frequency']):.6e} | "
+            f"{float(r['pole_rate']):.4e} | {float(r['fit_rate']):.4e} |"
+        )
+    return f"Parallel vibration mode, from `{path.relative_to(ROOT)}` (all modes are in the file):\n\n" + "\n".join(lines)
+
+
+def sweep_block(path: Path) -> str:
+    rows = list(csv.DictReader(path.open()))
+    kernels = sorted({r["kernel"] for r in rows})
+    by = {(r["kernel"], float(r["rs"])): r for r in rows}
+    rs_values = sorted({float(r["rs"]) for r in rows})
+    head = "| r_s | " + " | ".join(f"Q0 {k}" for k in kernels) + " | Q0 RPA closed form | " + " | ".join(
+        f"d_eq {k} (bohr)" for k in kernels) + " |"
+    lines = [head, "|" + "---|" * (2 + 2 * len(kernels))]
+    for rs in rs_values:
+        cells = [f"{rs:g}"]
+        cells += [f"{float(by[(k, rs)]['friction_q0']):.5f}" if (k, rs) in by else "" for k in kernels]
+        first = next(by[(k, rs)] for k in kernels if (k, rs) in by)
+        cells.append(f"{float(first['friction_q0_lindhard_winther']):.5f}")
+        cells += [f"{float(by[(k, rs)]['d_eq']):.4f}" if (k, rs) in by else "" for k in kernels]
+        lines.append("| " + " | ".join(cells) + " |")
+    return f"From `{path.relative_to(ROOT)}` (`snakemake sweep`; Q0 in a.u. for Z = 1):\n\n" + "\n".join(lines)
+
+
 def replace_block(text: str, name: str, content: str) -> str:
     pattern = re.compile(rf"(<!-- {name}:START -->\n).*?(\n<!-- {name}:END -->)", re.S)
     if not pattern.search(text):
@@ -61,6 +93,12 @@ def main() -> int:
             shutil.copyfile(ROOT / "results" / "figures" / fig, ROOT / "docs" / fig)
     else:
         print("no results/tables/summary.csv: run `make paper` first", file=sys.stderr)
+    vib = ROOT / "results" / "tables" / "vibrations.csv"
+    if vib.is_file():
+        text = replace_block(text, "VIBRATIONS", vibration_block(vib))
+    sweep = ROOT / "results" / "tables" / "friction_sweep.csv"
+    if sweep.is_file():
+        text = replace_block(text, "SWEEP", sweep_block(sweep))
     verdict = ROOT / "results" / "tables" / "viscous_correction_verdict.txt"
     if verdict.is_file():
         text = replace_block(text, "VERDICT", "From `results/tables/viscous_correction_verdict.txt`:\n\n```\n"
