@@ -224,4 +224,5 @@ def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):
     run_snakemake(tmp_path, "--unlock")  # a SIGKILL leaves Snakemake's lock behind
     run_snakemake(tmp_path)  # rerun-incomplete in profiles/default: redoes the interrupted jobs
     assert (tmp_path / "results/tables/summary.csv").is_file()
+    assert not list((tmp_path / "results").rglob(".*.part"))  # the reruns removed stale temporaries
     shutil.rmtree(tmp_path / "results")

@@ -79,7 +79,11 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     ds = split_complex(ds)
     check_metadata(ds)
     ds.attrs.pop("history", None)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.nc", dir=path.parent)
+    # A job killed while writing leaves its hidden temporary file behind (never under the final
+    # name, and never ending in .nc); the rerun of that job removes it here.
+    for stale in path.parent.glob(f".{path.name}.*.part"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4")
