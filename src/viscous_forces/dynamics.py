@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .statics import radial_integral, w_parallel, w_perpendicular
+from .statics import bessel_set, radial_integral, w_parallel, w_perpendicular
 
 GEOMETRIES = ("parallel", "perpendicular")
 DIRECT_FIELD_SIGNS = {"printed": 1.0, "derived": -1.0}
@@ -154,11 +154,11 @@ def j_integrals(q: np.ndarray, w: np.ndarray, delta_chi: np.ndarray, d: float) -
         (Hartree a.u., Ha^-1 bohr^-4).
     """
     wd = w * delta_chi
-    x = q * d
+    _, w_perp, w_par = bessel_set(q * d)  # both angular weights from one sin/cos evaluation
     return {
         "J0": (8.0 / 3.0) * wd.sum(axis=-1),
-        "parallel": 8.0 * (w_parallel(x) * wd).sum(axis=-1),
-        "perpendicular": 8.0 * (w_perpendicular(x) * wd).sum(axis=-1),
+        "parallel": 8.0 * (w_par * wd).sum(axis=-1),
+        "perpendicular": 8.0 * (w_perp * wd).sum(axis=-1),
     }
 
 

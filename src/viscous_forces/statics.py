@@ -101,7 +101,7 @@ def radial_integral(d, q, w, f, weight) -> np.ndarray:
     return out.reshape(d.shape)
 
 
-def _bessel_set(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def bessel_set(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """j0(x), j1(x)/x and w_par(x) from one sin and one cos evaluation (Taylor series for small x)."""
     small = np.abs(x) < _SERIES_X
     xs = np.where(small, 1.0, x)
@@ -144,7 +144,7 @@ def pair_statics(d, q, w, chi0, z1z2: float = 1.0) -> tuple[np.ndarray, np.ndarr
     step = max(1, _CHUNK // max(1, q.size))
     for start in range(0, flat.size, step):
         block = flat[start : start + step]
-        a, b, c = _bessel_set(np.multiply.outer(block, q))
+        a, b, c = bessel_set(np.multiply.outer(block, q))
         out[0, start : start + step] = a @ wc_q2
         out[1, start : start + step] = b @ wc
         out[2, start : start + step] = c @ wc
