@@ -1,0 +1,326 @@
+"""Independent implementations used only to check the package (test oracles).
+
+Every function here computes something the package also computes, by a different method:
+adaptive quadrature (``scipy.integrate.quad``) instead of composite Gauss-Legendre grids,
+Bessel functions from ``scipy.special`` instead of the package's shared sin/cos evaluation, a
+finite-difference friction density instead of the analytic slope, the two-nucleus (1, 2) basis
+instead of the (c.m., relative) basis, ODE integration instead of an eigen-decomposition, the
+"Re form" of the step response instead of the "Im form", and the complex-logarithm form of the
+Lindhard function instead of the piecewise real form.  None of this is used by the workflow.
+
+The only package functions used here are the ingredients that have their own reference-table
+tests: the Lindhard function, the exchange-correlation kernels and the electron-gas parameters.
+Equation numbers refer to Nazarov, Todorov, Gross, PRL 133, 026301 (2024); section names to
+docs/theory.md.  Hartree atomic units.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import integrate, special
+from scipy.optimize import brentq
+
+from viscous_forces.electron_gas import ElectronGas
+from viscous_forces.kernels import get_kernel
+from viscous_forces.lindhard import lindhard
+
+#: Relative accuracy requested from QUADPACK in every oracle.
+EPSREL = 1e-12
+
+
+def _quad(f, a, b, **kw):
+    """quad with the oracles' accuracy; QUADPACK's roundoff notes are expected near 1e-13."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        val, _ = integrate.quad(f, a, b, epsabs=kw.pop("epsabs", 0.0), epsrel=kw.pop("epsrel", EPSREL),
+                                limit=kw.pop("limit", 2000), **kw)
+    return val
+
+
+# --------------------------------------------------------------------------------------------
+# Response functions
+# --------------------------------------------------------------------------------------------
+
+
+def lindhard_complex_log(q, omega, kF, eta=1e-12):
+    r"""Lindhard :math:`\chi_s(q,\omega + i\eta)` from the single analytic (complex-log) formula.
+
+    :math:`\chi_s = -(k_F/\pi^2)F`, :math:`F = 1/2 + (1/8z)\sum_\pm (1-\nu_\pm^2)
+    \mathrm{Log}[(\nu_\pm + 1)/(\nu_\pm - 1)]` with :math:`\nu_\pm = z \mp u` and complex
+    :math:`u = (\omega + i\eta)/(q k_F)` (Lindhard 1954; Giuliani & Vignale Sec. 4.4).  The
+    principal logarithm is analytic in the upper half plane; for real frequencies ``eta`` must be
+    tiny and positive.  Loses accuracy where both logarithms nearly cancel (|u| >> 1 + z).
+    """
+    q = np.asarray(q, dtype=float)
+    z = q / (2 * kF)
+    u = (np.asarray(omega, dtype=complex) + 1j * eta) / (q * kF)
+    F = 0.5 + 0j
+    for nu in (z - u, z + u):
+        F = F + (1 - nu * nu) * np.log((nu + 1) / (nu - 1)) / (8 * z)
+    return -kF / np.pi**2 * F
+
+
+def chi_interacting(q, omega, rs, kernel, params=None):
+    r"""Eq. (15) written out: :math:`\chi = \chi_s/(1 - (4\pi/q^2 + f_{xc})\chi_s)`."""
+    gas = ElectronGas(rs)
+    kern = get_kernel(kernel)
+    p = kern.params(**(params or {}))
+    f = kern(q, omega, rs, **p)
+    chi_s = lindhard(q, omega, gas.kF)
+    return chi_s / (1.0 - (4 * np.pi / np.asarray(q) ** 2 + f) * chi_s)
+
+
+# --------------------------------------------------------------------------------------------
+# Statics, Eqs. (9)-(10): adaptive quadrature to infinity
+# --------------------------------------------------------------------------------------------
+
+
+def _spherical(d):
+    """Angular weights of docs/theory.md (Statics, Angular integrals) from scipy.special."""
+    def j0(q):
+        return special.spherical_jn(0, q * d)
+
+    def j1x(q):
+        return special.spherical_jn(1, q * d) / (q * d)
+
+    def wpar(q):
+        return special.spherical_jn(1, q * d) / (q * d) - special.spherical_jn(2, q * d)
+
+    return j0, j1x, wpar
+
+
+def static_integrals(rs, kernel, d, params=None, q_split=40.0):
+    """U(d), F(d), U''(d) (per unit Z1 Z2) of Eqs. (9)-(10) by adaptive quadrature on [0, inf).
+
+    The q-range is split at 2kF and at ``q_split`` kF; beyond, the integrands are written as
+    (smooth) x sin(qd) and (smooth) x cos(qd) and integrated by QUADPACK's Fourier rule (QAWF),
+    so nothing is truncated.
+    """
+    kF = ElectronGas(rs).kF
+
+    def chi0(q):
+        return float(np.real(chi_interacting(np.atleast_1d(q), 0.0, rs, kernel, params))[0])
+
+    j0, j1x, wpar = _spherical(d)
+    edges = [0.0, 2 * kF, q_split * kF]
+    parts = {"U": lambda q: chi0(q) * j0(q) / q**2, "F": lambda q: chi0(q) * j1x(q), "K": lambda q: chi0(q) * wpar(q)}
+    head = {k: sum(_quad(f, a, b) for a, b in zip(edges[:-1], edges[1:])) for k, f in parts.items()}
+    Q = edges[-1]
+    # Tails: j0/q^2 = sin(x)/(d q^3);  j1/x = (sin x - x cos x)/x^3;  w_par = sin x/x - 2 j1/x.
+    s = lambda g: _quad(g, Q, np.inf, weight="sin", wvar=d, epsabs=1e-18)  # noqa: E731
+    c = lambda g: _quad(g, Q, np.inf, weight="cos", wvar=d, epsabs=1e-18)  # noqa: E731
+    tail_u = s(lambda q: chi0(q) / (d * q**3))
+    tail_f = s(lambda q: chi0(q) / (q * d) ** 3) - c(lambda q: chi0(q) / (q * d) ** 2)
+    tail_k = s(lambda q: chi0(q) / (q * d)) - 2 * tail_f
+    U = 1 / d + 8 * (head["U"] + tail_u)
+    F = d * (1 / d**3 + 8 * (head["F"] + tail_f))
+    K = 2 / d**3 - 8 * (head["K"] + tail_k)
+    return U, F, K
+
+
+def equilibrium(rs, kernel, d_guess, params=None, half_width=0.02):
+    """d_eq: root of the quadrature force F(d) within ``d_guess`` +- ``half_width`` (bohr)."""
+    def force(d):
+        return static_integrals(rs, kernel, d, params)[1]
+
+    return brentq(force, d_guess - half_width, d_guess + half_width, xtol=1e-13, rtol=1e-15)
+
+
+def pair_statics_on_nodes(d, q, w, chi0):
+    """U, F, U'' (per unit Z1 Z2) on given quadrature nodes, with scipy.special Bessel functions.
+
+    Same quadrature rule as the package, different evaluation of the angular weights.
+    """
+    d = np.atleast_1d(np.asarray(d, dtype=float))
+    x = np.multiply.outer(d, q)
+    j0 = special.spherical_jn(0, x)
+    j1 = special.spherical_jn(1, x)
+    j2 = special.spherical_jn(2, x)
+    U = 1 / d + 8 * (j0 / q**2) @ (w * chi0)
+    F = d * (1 / d**3 + 8 * (j1 / x) @ (w * chi0))
+    K = 2 / d**3 - 8 * (j1 / x - j2) @ (w * chi0)
+    return U, F, K
+
+
+def thomas_fermi_potential(d, kTF):
+    """Screened Coulomb U = exp(-kTF d)/d and F = -dU/dd: Eq. (10) with the Thomas-Fermi chi."""
+    return np.exp(-kTF * d) / d, np.exp(-kTF * d) * (1 + kTF * d) / d**2
+
+
+# --------------------------------------------------------------------------------------------
+# Friction and the J integrals, Eqs. (12)-(13)
+# --------------------------------------------------------------------------------------------
+
+#: Finite-difference frequency of the friction oracle, in units of E_F: Im chi is odd in omega,
+#: so a(q) = -Im chi(q, delta)/delta has a relative error O((delta/(q kF))^2) < 1e-12 for
+#: q > 1e-3 kF (where all the weight is).
+FRICTION_DELTA = 1e-9
+
+
+def friction(rs, kernel, d, params=None):
+    r"""Friction coefficients :math:`Q_0, Q_\parallel(d), Q_\perp(d)` (docs/theory.md, Friction).
+
+    :math:`a(q) = -\mathrm{Im}\,\chi^h(q, \delta)/\delta` from the full response (Lindhard,
+    kernel, Eq. 15) at a tiny frequency, instead of the analytic slope; then
+    :math:`Q_0 = \tfrac83\int a`, :math:`Q_g = 8\int a\,w_g(qd)` by adaptive quadrature.
+    """
+    gas = ElectronGas(rs)
+    kF = gas.kF
+    delta = FRICTION_DELTA * gas.EF
+
+    def a(q):
+        return -float(np.imag(chi_interacting(np.atleast_1d(q), delta, rs, kernel, params))[0]) / delta
+
+    _, j1x, wpar = _spherical(d)
+    edges = [0.0, 2 * kF, 10 * kF, 60 * kF]
+    tot = {"J0": 0.0, "parallel": 0.0, "perpendicular": 0.0}
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        tot["J0"] += _quad(a, lo, hi, epsabs=1e-16)
+        tot["parallel"] += _quad(lambda q: a(q) * wpar(q), lo, hi, epsabs=1e-16)
+        tot["perpendicular"] += _quad(lambda q: a(q) * j1x(q), lo, hi, epsabs=1e-16)
+    return {"J0": 8 / 3 * tot["J0"], "parallel": 8 * tot["parallel"], "perpendicular": 8 * tot["perpendicular"]}
+
+
+def lindhard_winther(rs, z=1.0):
+    r"""RPA friction of a slow ion of charge z (Lindhard & Winther; docs/theory.md, Friction).
+
+    :math:`Q = \frac{4z^2}{3\pi}\int_0^{2k_F} dq/(q\,\varepsilon_{RPA}(q,0)^2)`.
+    """
+    kF = ElectronGas(rs).kF
+
+    def integrand(q):
+        eps = 1.0 - 4.0 * np.pi / q**2 * float(lindhard(q, 0.0, kF).real)
+        return 1.0 / (q * eps * eps)
+
+    return 4.0 * z * z / (3.0 * np.pi) * _quad(integrand, 0.0, 2.0 * kF, epsrel=1e-13)
+
+
+def j_integrals(rs, kernel, d, omega, q_max, params=None):
+    r"""J_0, J_par, J_perp at one frequency by adaptive quadrature over [0, q_max] (docs/theory.md).
+
+    :math:`J_0 = \tfrac83\int\Delta\chi`, :math:`J_g = 8\int\Delta\chi\,w_g(qd)`, with breakpoints
+    at 2kF and the particle-hole continuum edges.
+    """
+    kF = ElectronGas(rs).kF
+    _, j1x, wpar = _spherical(d)
+    root_p = np.sqrt(kF**2 + 2 * omega)
+    pts = {2 * kF, -kF + root_p, kF + root_p}
+    if 2 * omega < kF**2:
+        pts |= {kF - np.sqrt(kF**2 - 2 * omega), kF + np.sqrt(kF**2 - 2 * omega)}
+    edges = [0.0] + sorted(p for p in pts if 0 < p < q_max) + [q_max]
+
+    def dchi(q):
+        qa = np.atleast_1d(q)
+        return complex((chi_interacting(qa, omega, rs, kernel, params) - chi_interacting(qa, 0.0, rs, kernel, params))[0])
+
+    out = {}
+    for key, weight, pref in (("J0", lambda q: 1.0, 8 / 3), ("parallel", wpar, 8.0), ("perpendicular", j1x, 8.0)):
+        tot = 0j
+        for a, b in zip(edges[:-1], edges[1:]):
+            re = _quad(lambda q: (dchi(q) * weight(q)).real, a, b, epsabs=1e-18, limit=400)
+            im = _quad(lambda q: (dchi(q) * weight(q)).imag, a, b, epsabs=1e-18, limit=400)
+            tot += re + 1j * im
+        out[key] = pref * tot
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Equations of motion in the (nucleus 1, nucleus 2) basis
+# --------------------------------------------------------------------------------------------
+
+
+def solve_newton(omega, Jt0, Jtg, spring, Z1, Z2, M1, M2, n, sigma=1.0):
+    r"""G_c, G_r from Newton's equations for each nucleus, point by point (docs/theory.md).
+
+    .. math::
+
+        -i\omega M_\alpha\delta V_\alpha = -\sigma i\omega Z_\alpha v
+          + \sum_\gamma Z_\alpha Z_\gamma J_{\alpha\gamma}\,\tfrac{i}{\omega}(v - \delta V_\gamma)
+          \mp \lambda\,\tfrac{i}{\omega}(\delta V_2 - \delta V_1)
+
+    (- for alpha = 2), :math:`J_{11} = J_{22} = J_0`, :math:`J_{12} = J_g`, :math:`v = 1/\bar n`
+    per unit current; ``spring`` is the restoring constant lambda for these charges.
+    """
+    omega = np.atleast_1d(np.asarray(omega, dtype=float))
+    Z = np.array([Z1, Z2], dtype=float)
+    M = np.array([M1, M2], dtype=float)
+    Gc = np.empty(omega.shape, complex)
+    Gr = np.empty(omega.shape, complex)
+    for k, om in enumerate(omega):
+        J = np.array([[Jt0[k], Jtg[k]], [Jtg[k], Jt0[k]]]) * om
+        A = np.diag(-1j * om * M).astype(complex) + (1j / om) * np.outer(Z, Z) * J
+        A += (1j / om) * spring * np.array([[1.0, -1.0], [-1.0, 1.0]])
+        rhs = -sigma * 1j * om * Z / n + (1j / om) * (np.outer(Z, Z) * J).sum(axis=1) / n
+        V1, V2 = np.linalg.solve(A, rhs)
+        Gc[k] = (M1 * V1 + M2 * V2) / (M1 + M2)
+        Gr[k] = V2 - V1
+    return Gc, Gr
+
+
+def markov_matrix(Q0, Qg, spring, Z1, Z2, M1, M2):
+    r"""Constant-friction equations of motion in the (V1, V2, R = R2 - R1) basis.
+
+    :math:`M_\alpha\dot V_\alpha = \sum_\gamma Z_\alpha Z_\gamma Q_{\alpha\gamma}(v - V_\gamma)
+    \pm\lambda R + \sigma Z_\alpha\dot v` (+ for alpha = 1), :math:`\dot R = V_2 - V_1`;
+    returns (A, B) of :math:`\dot x = A x + B v` (the jump :math:`\sigma Z_\alpha/M_\alpha` is
+    the initial condition of a unit step).
+    """
+    Q = np.array([[Q0, Qg], [Qg, Q0]])
+    Z = np.array([Z1, Z2])
+    M = np.array([M1, M2])
+    fr = np.outer(Z, Z) * Q
+    A = np.zeros((3, 3))
+    A[:2, :2] = -fr / M[:, None]
+    A[0, 2] = spring / M1
+    A[1, 2] = -spring / M2
+    A[2, :2] = (-1.0, 1.0)
+    B = np.append(fr.sum(axis=1) / M, 0.0)
+    return A, B
+
+
+def markov_step_response(t, Q0, Qg, spring, Z1, Z2, M1, M2, sigma=1.0):
+    """V_c(t), V_r(t) after a unit step of the drift velocity, by ODE integration (DOP853)."""
+    A, B = markov_matrix(Q0, Qg, spring, Z1, Z2, M1, M2)
+    x0 = np.array([sigma * Z1 / M1, sigma * Z2 / M2, 0.0])
+    t = np.asarray(t, dtype=float)
+    sol = integrate.solve_ivp(lambda s, x: A @ x + B, (0.0, t.max()), x0, t_eval=t, rtol=1e-12, atol=1e-15,
+                              method="DOP853")
+    V1, V2 = sol.y[0], sol.y[1]
+    return (M1 * V1 + M2 * V2) / (M1 + M2), V2 - V1
+
+
+# --------------------------------------------------------------------------------------------
+# Time domain
+# --------------------------------------------------------------------------------------------
+
+
+def step_response_re_form(omega, G, t, G_inf):
+    r"""Unit-step response by the "Re form" (docs/theory.md, Time domain), a Kramers-Kronig check.
+
+    :math:`S(t) = (2/\pi)\int_0^\infty \mathrm{Re}\,G\,\sin(\omega t)/\omega\,d\omega` with Re G
+    piecewise linear between the grid points: on each interval
+    :math:`\int(\alpha + \beta\omega)\sin(\omega t)/\omega = \alpha\,\Delta\mathrm{Si} - \beta\,\Delta\cos(\omega t)/t`;
+    beyond the grid :math:`\mathrm{Re}\,G \to G_\infty`.
+    """
+    omega = np.asarray(omega, dtype=float)
+    G = np.asarray(G)
+    g = (G[:, None] if G.ndim == 1 else G).real
+    t = np.asarray(t, dtype=float)
+    beta = np.diff(g, axis=0) / np.diff(omega)[:, None]
+    alpha = g[:-1] - beta * omega[:-1, None]
+    tb = np.abs(t)[:, None]
+    si, _ = special.sici(tb * omega[None, :])
+    cos = np.cos(tb * omega[None, :]) / np.where(tb > 0, tb, 1.0)
+    out = np.diff(si, axis=1) @ alpha - np.diff(cos, axis=1) @ beta
+    si_end, _ = special.sici(np.abs(t) * omega[-1])
+    out += (0.5 * np.pi - si_end)[:, None] * np.asarray(G_inf, dtype=float).reshape(1, -1)
+    S = np.where(t[:, None] > 0, (2.0 / np.pi) * out, 0.0)
+    return S[:, 0] if G.ndim == 1 else S
+
+
+def filon_reference(omega, f, t):
+    """int f(w) cos(w t) dw with f the piecewise-linear interpolant, by adaptive quadrature."""
+    return _quad(lambda x: np.interp(x, omega, f) * np.cos(x * t), omega[0], omega[-1],
+                 points=list(omega[1:-1]) if omega.size < 60 else None, limit=5000, epsabs=1e-14)
