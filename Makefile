@@ -1,56 +1,79 @@
 # Two commands do everything on a fresh machine with python3 and make:
-#   make paper   set up .venv, install the pinned dependencies and the package, reproduce the paper
-#   make test    set up the same way and run the whole test suite
+#   make paper   set up .venv with the pinned runtime dependencies and the package, reproduce the paper
+#   make test    set up the same .venv plus the pinned development tools, run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
 CORES ?= all
 
-.PHONY: setup paper analysis test test-fast bench lint report readme tiny clean distclean
+.PHONY: setup setup-dev paper analysis test test-fast bench lint format docs mutation report readme tiny clean distclean
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(RUNTIME): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m compileall -q src  # byte-compile once: workflow jobs start faster
-	touch $(STAMP)
+	touch $(RUNTIME)
 
-setup: $(STAMP)
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(DEV)
 
-paper: $(STAMP)
+setup: $(RUNTIME)
+
+setup-dev: $(DEV)
+
+paper: $(RUNTIME)
 	$(BIN)/snakemake --cores $(CORES)
 
-analysis: $(STAMP)
+analysis: $(RUNTIME)
 	$(BIN)/snakemake --cores $(CORES) everything
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(DEV)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not slurm"
+test-fast: $(DEV)
+	$(BIN)/python -m pytest -n 2 -m "not slow and not slurm"
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run_benchmarks.py
-	$(BIN)/python scripts/update_readme.py
-
-lint: $(STAMP)
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 
-readme: $(STAMP)
+format: $(DEV)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/snakefmt Snakefile workflow/rules
+
+docs: $(DEV)
+	$(BIN)/python scripts/config_reference.py
+	$(BIN)/mkdocs build --strict --site-dir site
+
+mutation: $(DEV)
+	$(BIN)/python scripts/mutation.py
+
+bench: $(DEV)
+	$(BIN)/python -m benchmarks
 	$(BIN)/python scripts/update_readme.py
 
-report: $(STAMP)
+readme: $(RUNTIME)
+	$(BIN)/python scripts/update_readme.py
+
+report: $(RUNTIME)
+	@echo "make report: runs 'snakemake everything' (the paper, the analysis tables and the density sweep:"
+	@echo "about 5 minutes on 2 cores the first time), then writes results/report.html"
 	$(BIN)/snakemake --cores $(CORES) everything
 	$(BIN)/snakemake --report results/report.html everything
 
-tiny: $(STAMP)
+tiny: $(RUNTIME)
 	$(BIN)/snakemake --cores $(CORES) --configfile tests/configs/tiny.yaml --directory results/tiny
 
 clean:
-	rm -rf results logs .snakemake
+	rm -rf results logs .snakemake site mutants
 
 distclean: clean
 	rm -rf $(VENV)

@@ -1,12 +1,13 @@
 # Reproduces Nazarov, Todorov & Gross, "Viscous Current-Induced Forces", PRL 133, 026301 (2024).
 #
-#   snakemake --cores all            # everything: results/figures, results/tables
+#   snakemake --cores all            # the paper: results/figures, results/tables
 #   snakemake -n                     # what would run
 #   snakemake --report report.html   # HTML report with every figure and its caption
 #
 # Stages (one rule file each, outputs under results/<stage>/):
 #   tabulate_kernel -> compute_chi -> find_equilibrium -> solve_response -> compute_velocity
-#   derive_pulse (pulse length per rs), plot_potential / plot_velocities, make_summary_table
+#   derive_pulse (pulse length per rs), figures, tables, analyses.
+# Each rule's code inputs are the package modules its script imports (workflow/rules/common.smk).
 
 
 configfile: "config.yaml"

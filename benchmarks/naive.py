@@ -72,8 +72,20 @@ def constants(rs: float, a: float, b: float, c_prime: float, d: float) -> dict[s
     E = 2.0 * cxc / (n ** (4.0 / 3.0) * 4.0 * PI * B) - 0.5 * k * k
     ks = kF * (a + b * kF**1.5) / (1.0 + kF * kF)
     return {
-        "rs": rs, "n": n, "kF": kF, "f0": f0, "delta": delta, "sqrt_b": math.sqrt(b_gki),
-        "B": B, "C": C, "cxc": cxc, "k": k, "E": E, "ks": ks, "s": (rs / c_prime) ** 2, "d": d,
+        "rs": rs,
+        "n": n,
+        "kF": kF,
+        "f0": f0,
+        "delta": delta,
+        "sqrt_b": math.sqrt(b_gki),
+        "B": B,
+        "C": C,
+        "cxc": cxc,
+        "k": k,
+        "E": E,
+        "ks": ks,
+        "s": (rs / c_prime) ** 2,
+        "d": d,
     }
 
 

@@ -22,9 +22,9 @@ import numpy as np
 from scipy import integrate, special
 from scipy.optimize import brentq
 
-from viscous_forces.electron_gas import ElectronGas
-from viscous_forces.kernels import get_kernel
-from viscous_forces.lindhard import lindhard
+from viscous_forces.core.electron_gas import ElectronGas
+from viscous_forces.core.kernels import get_kernel
+from viscous_forces.core.lindhard import lindhard
 
 #: Relative accuracy requested from QUADPACK in every oracle.
 EPSREL = 1e-12
@@ -34,8 +34,9 @@ def _quad(f, a, b, **kw):
     """quad with the oracles' accuracy; QUADPACK's roundoff notes are expected near 1e-13."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        val, _ = integrate.quad(f, a, b, epsabs=kw.pop("epsabs", 0.0), epsrel=kw.pop("epsrel", EPSREL),
-                                limit=kw.pop("limit", 2000), **kw)
+        val, _ = integrate.quad(
+            f, a, b, epsabs=kw.pop("epsabs", 0.0), epsrel=kw.pop("epsrel", EPSREL), limit=kw.pop("limit", 2000), **kw
+        )
     return val
 
 
@@ -44,18 +45,19 @@ def _quad(f, a, b, **kw):
 # --------------------------------------------------------------------------------------------
 
 
-def lindhard_complex_log(q, omega, kF, eta=1e-12):
+def lindhard_complex_log(q, omega, kF, eta=1e-14):
     r"""Lindhard :math:`\chi_s(q,\omega + i\eta)` from the single analytic (complex-log) formula.
 
     :math:`\chi_s = -(k_F/\pi^2)F`, :math:`F = 1/2 + (1/8z)\sum_\pm (1-\nu_\pm^2)
     \mathrm{Log}[(\nu_\pm + 1)/(\nu_\pm - 1)]` with :math:`\nu_\pm = z \mp u` and complex
-    :math:`u = (\omega + i\eta)/(q k_F)` (Lindhard 1954; Giuliani & Vignale Sec. 4.4).  The
-    principal logarithm is analytic in the upper half plane; for real frequencies ``eta`` must be
-    tiny and positive.  Loses accuracy where both logarithms nearly cancel (|u| >> 1 + z).
+    :math:`u = \omega/(q k_F) + i\eta` (Lindhard 1954; Giuliani & Vignale Sec. 4.4).  The
+    principal logarithm is analytic in the upper half plane; for real frequencies the
+    dimensionless ``eta`` must be tiny and positive.  Loses accuracy where both logarithms nearly
+    cancel (|u| >> 1 + z).
     """
     q = np.asarray(q, dtype=float)
     z = q / (2 * kF)
-    u = (np.asarray(omega, dtype=complex) + 1j * eta) / (q * kF)
+    u = np.asarray(omega, dtype=float) / (q * kF) + 1j * eta
     F = 0.5 + 0j
     for nu in (z - u, z + u):
         F = F + (1 - nu * nu) * np.log((nu + 1) / (nu - 1)) / (8 * z)
@@ -79,6 +81,7 @@ def chi_interacting(q, omega, rs, kernel, params=None):
 
 def _spherical(d):
     """Angular weights of docs/theory.md (Statics, Angular integrals) from scipy.special."""
+
     def j0(q):
         return special.spherical_jn(0, q * d)
 
@@ -122,6 +125,7 @@ def static_integrals(rs, kernel, d, params=None, q_split=40.0):
 
 def equilibrium(rs, kernel, d_guess, params=None, half_width=0.02):
     """d_eq: root of the quadrature force F(d) within ``d_guess`` +- ``half_width`` (bohr)."""
+
     def force(d):
         return static_integrals(rs, kernel, d, params)[1]
 
@@ -210,17 +214,23 @@ def j_integrals(rs, kernel, d, omega, q_max, params=None):
     if 2 * omega < kF**2:
         pts |= {kF - np.sqrt(kF**2 - 2 * omega), kF + np.sqrt(kF**2 - 2 * omega)}
     edges = [0.0] + sorted(p for p in pts if 0 < p < q_max) + [q_max]
+    # beyond the continuum, cut every half period of the angular weight: QUADPACK then converges
+    # on each piece (one adaptive call over ~30 oscillations stalls at ~1e-10 relative)
+    tail = np.arange(edges[-2], q_max, np.pi / d)[1:]
+    edges = sorted(set(edges) | set(tail))
 
     def dchi(q):
         qa = np.atleast_1d(q)
-        return complex((chi_interacting(qa, omega, rs, kernel, params) - chi_interacting(qa, 0.0, rs, kernel, params))[0])
+        return complex(
+            (chi_interacting(qa, omega, rs, kernel, params) - chi_interacting(qa, 0.0, rs, kernel, params))[0]
+        )
 
     out = {}
     for key, weight, pref in (("J0", lambda q: 1.0, 8 / 3), ("parallel", wpar, 8.0), ("perpendicular", j1x, 8.0)):
         tot = 0j
         for a, b in zip(edges[:-1], edges[1:]):
-            re = _quad(lambda q: (dchi(q) * weight(q)).real, a, b, epsabs=1e-18, limit=400)
-            im = _quad(lambda q: (dchi(q) * weight(q)).imag, a, b, epsabs=1e-18, limit=400)
+            re = _quad(lambda q: (dchi(q) * weight(q)).real, a, b, epsabs=1e-18)
+            im = _quad(lambda q: (dchi(q) * weight(q)).imag, a, b, epsabs=1e-18)
             tot += re + 1j * im
         out[key] = pref * tot
     return out
@@ -285,8 +295,9 @@ def markov_step_response(t, Q0, Qg, spring, Z1, Z2, M1, M2, sigma=1.0):
     A, B = markov_matrix(Q0, Qg, spring, Z1, Z2, M1, M2)
     x0 = np.array([sigma * Z1 / M1, sigma * Z2 / M2, 0.0])
     t = np.asarray(t, dtype=float)
-    sol = integrate.solve_ivp(lambda s, x: A @ x + B, (0.0, t.max()), x0, t_eval=t, rtol=1e-12, atol=1e-15,
-                              method="DOP853")
+    sol = integrate.solve_ivp(
+        lambda s, x: A @ x + B, (0.0, t.max()), x0, t_eval=t, rtol=1e-12, atol=1e-15, method="DOP853"
+    )
     V1, V2 = sol.y[0], sol.y[1]
     return (M1 * V1 + M2 * V2) / (M1 + M2), V2 - V1
 
@@ -321,6 +332,9 @@ def step_response_re_form(omega, G, t, G_inf):
 
 
 def filon_reference(omega, f, t):
-    """int f(w) cos(w t) dw with f the piecewise-linear interpolant, by adaptive quadrature."""
-    return _quad(lambda x: np.interp(x, omega, f) * np.cos(x * t), omega[0], omega[-1],
-                 points=list(omega[1:-1]) if omega.size < 60 else None, limit=5000, epsabs=1e-14)
+    """int f(w) cos(w t) dw with f the piecewise-linear interpolant, by QUADPACK's cosine rule per interval."""
+    total = 0.0
+    for a, b, fa, fb in zip(omega[:-1], omega[1:], f[:-1], f[1:]):
+        slope = (fb - fa) / (b - a)
+        total += _quad(lambda x: fa + slope * (x - a), a, b, weight="cos", wvar=t, epsabs=1e-16)
+    return total

@@ -12,19 +12,15 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from viscous_forces.dynamics import get_impurity
-from viscous_forces.quadrature import GridSpec
-from viscous_forces.stages import (
-    FrequencySpec,
-    TimeSpec,
-    compute_chi,
-    compute_velocity,
-    derive_pulse,
-    find_equilibrium,
-    markov_model,
-    solve_response,
-    tabulate_kernel,
-)
+from viscous_forces.core.dynamics import get_impurity
+from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.quadrature import GridSpec
+from viscous_forces.stages.chi import compute_chi
+from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.kernel import tabulate_kernel
+from viscous_forces.stages.pulse import pulse_length
+from viscous_forces.stages.response import markov_model, solve_response
+from viscous_forces.stages.velocity import TimeSpec, compute_velocity
 
 REPO = Path(__file__).resolve().parents[1]
 KERNELS = ("rpa", "alda", "mcp07", "rmcp07")
@@ -43,21 +39,26 @@ def paper_specs():
     cfg = yaml.safe_load((REPO / "config.yaml").read_text())
     freq = dict(cfg["frequency"])
     density = freq.pop("response_density")
-    return GridSpec(**cfg["grid"]), FrequencySpec(**freq), density, get_impurity(cfg["impurity"]), cfg["direct_field_sign"]
+    return (
+        GridSpec(**cfg["grid"]),
+        FrequencySpec(**freq),
+        density,
+        get_impurity(cfg["impurity"]),
+        cfg["direct_field_sign"],
+    )
 
 
 def _responses(kernel, rs, grid, frequency, density, imp, direct_field):
     chi = compute_chi(tabulate_kernel(rs, kernel, None, grid, frequency))
     eq = find_equilibrium(chi, d_max=grid.d_max)
-    resp = {g: solve_response(chi, eq, imp, g, direct_field=direct_field, frequency=frequency, density=density)
-            for g in GEOMETRIES}
+    resp = {g: solve_response(chi, eq, imp, g, direct_field=direct_field, density=density) for g in GEOMETRIES}
     return eq, resp
 
 
 @functools.cache
 def rpa_duration(rs, grid, frequency, density, imp, direct_field):
     """The workflow's default pulse length at ``rs``: derive_pulse of the RPA responses."""
-    return derive_pulse(list(_responses("rpa", rs, grid, frequency, density, imp, direct_field)[1].values()))
+    return pulse_length(list(_responses("rpa", rs, grid, frequency, density, imp, direct_field)[1].values()))
 
 
 def chain_values(kernel, rs, grid, frequency, density, imp, direct_field, duration=None, return_chain=False):

@@ -31,8 +31,8 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -112,7 +112,7 @@ def local_slurm_cluster(start_timeout: float = 900) -> Iterator[None]:
         out = (proc.stdout + proc.stderr).strip()
         if proc.returncode == SKIP_EXIT_CODE:
             skip_lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("SKIP:")]
-            reason = skip_lines[-1][len("SKIP:"):].strip() if skip_lines else out or "SLURM not available"
+            reason = skip_lines[-1][len("SKIP:") :].strip() if skip_lines else out or "SLURM not available"
             reason = f"local SLURM cluster unavailable: {reason}"
             print(f"[slurm_cluster] {reason}", file=sys.stderr)
             pytest.skip(reason)

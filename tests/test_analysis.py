@@ -1,53 +1,43 @@
 """Analyses beyond the paper (viscous_forces.analysis): modes from Markov, poles and fits; the
 viscous correction per phase; friction across densities.
 
-RPA reference values: equations.md Sec. 1 (d_eq, k), Sec. 3 (Q0, Q_par, Q_perp) and Sec. 4.5
-(Markov rates), from an independent numpy/scipy implementation (proton + deuteron).
+RPA reference values (d_eq, k, Q0, Q_par, Q_perp, Markov rates; proton + deuteron): an
+independent numpy/scipy implementation written for this project's validation.
 """
 
 import numpy as np
+import oracles
 import pytest
 import xarray as xr
+from reference import printed
 
-from viscous_forces.analysis import (
-    FRICTION_UNITS,
-    PAPER_CLAIM,
-    VISCOUS_UNITS,
-    Mode,
-    claim_verdict,
-    fit_modes,
-    friction_point,
-    friction_sweep_rows,
-    lindhard_winther_friction,
-    markov_modes,
-    phase_metrics,
-    plot_friction_sweep,
-    response_poles,
-    viscous_correction_rows,
-    vibration_rows,
-)
+from viscous_forces.analysis.friction import friction_point
+from viscous_forces.analysis.modes import Mode, fit_modes, markov_modes, response_poles, vibration_rows
+from viscous_forces.analysis.viscous import VISCOUS_UNITS, claim_verdict, phase_metrics, viscous_correction_rows
 from viscous_forces.constants import M_DEUTERON, M_PROTON
-from viscous_forces.dynamics import Impurity, MarkovModel
-from viscous_forces.quadrature import GridSpec
-from viscous_forces.stages import (
-    FrequencySpec,
-    compute_chi,
-    compute_velocity,
-    derive_pulse,
-    find_equilibrium,
-    markov_model,
-    solve_response,
-    tabulate_kernel,
-)
+from viscous_forces.core.dynamics import Impurity, MarkovModel
+from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.quadrature import GridSpec
+from viscous_forces.figures.sweep import plot_friction_sweep
+from viscous_forces.stages.chi import compute_chi
+from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.kernel import tabulate_kernel
+from viscous_forces.stages.pulse import pulse_length
+from viscous_forces.stages.response import markov_model, solve_response
+from viscous_forces.stages.velocity import compute_velocity
+from viscous_forces.tables import FRICTION_UNITS, friction_sweep_rows
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 
-# equations.md Sec. 1 (k = U''(d_eq)) and Sec. 3 (Q0, Q_par, Q_perp at d_eq), RPA
+# independent RPA implementation: k = U''(d_eq), d_eq, (Q0, Q_par, Q_perp) at d_eq
 RPA_SPRING = {2: 1.67506e-3, 6: 2.86264e-3, 10: 1.34251e-3}
 RPA_D_EQ = {2: 5.368877, 6: 6.153447, 10: 8.671526}
-RPA_FRICTION = {2: (0.158331, -0.0033106, 0.0031638), 6: (0.057011, -0.0267719, 0.0197691),
-                10: (0.030802, -0.0099989, 0.0140329)}
-# equations.md Sec. 4.5, as printed (the tolerance is half a unit of the last printed digit):
+RPA_FRICTION = {
+    2: (0.158331, -0.0033106, 0.0031638),
+    6: (0.057011, -0.0267719, 0.0197691),
+    10: (0.030802, -0.0099989, 0.0140329),
+}
+# independent RPA implementation, as printed (the tolerance is half a unit of the last printed digit):
 # omega_vib = sqrt(k/mu), Gamma_c par (printed as the unmixed Q_c/M_c), vibration amplitude decay
 # rate Gamma_r/2, perpendicular rates (slow, fast)
 RPA_MODES = {
@@ -55,13 +45,6 @@ RPA_MODES = {
     6: ("1.52936e-3", "1.098e-5", "1.780e-5", ("1.24e-5", "3.42e-5")),
     10: ("1.04734e-3", "7.56e-6", "8.81e-6", ("5.74e-6", "1.94e-5")),
 }
-
-
-def printed(text):
-    """(value, half a unit of its last printed digit) of a number printed as 'd.ddde-x'."""
-    mantissa, exponent = text.split("e")
-    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-    return float(text), 0.5 * 10.0 ** (int(exponent) - decimals)
 
 
 # Reduced grids: a full RPA chain (kernel -> chi -> d_eq -> G(omega) -> V(t)) in ~0.2 s per geometry.
@@ -78,8 +61,8 @@ def rpa_chain():
         if rs not in cache:
             chi = compute_chi(tabulate_kernel(rs, "rpa", {}, SMALL_GRID, SMALL_FREQ))
             eq = find_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
-            resp = {g: solve_response(chi, eq, HD, g, frequency=SMALL_FREQ) for g in ("parallel", "perpendicular")}
-            T = derive_pulse(list(resp.values()))
+            resp = {g: solve_response(chi, eq, HD, g) for g in ("parallel", "perpendicular")}
+            T = pulse_length(list(resp.values()))
             cache[rs] = {g: (r, compute_velocity(r, T)) for g, r in resp.items()}
         return cache[rs][geometry]
 
@@ -134,8 +117,13 @@ def test_fit_recovers_the_markov_poles_from_the_markov_solution(rpa_chain):
         r, v = rpa_chain(2, geometry)
         markov = markov_modes(markov_model(r), geometry)
         start = [Mode(m.name, 1.01 * m.frequency, 0.97 * m.rate) for m in markov]  # perturbed guesses
-        fit = fit_modes(v["time"].values, [v["v_cm_markov"].values, v["v_rel_markov"].values],
-                        v.attrs["pulse_duration"], start, efolds=3.0)
+        fit = fit_modes(
+            v["time"].values,
+            [v["v_cm_markov"].values, v["v_rel_markov"].values],
+            v.attrs["pulse_duration"],
+            start,
+            efolds=3.0,
+        )
         for m, f in zip(markov, fit.modes):
             assert f.rate == pytest.approx(m.rate, rel=1e-8)
             assert f.frequency == pytest.approx(m.frequency, rel=1e-8, abs=0.0)
@@ -147,18 +135,35 @@ def test_pole_analysis_matches_fitted_frequency_rpa(rpa_chain, rs):
     r, v = rpa_chain(rs, "parallel")
     rows = vibration_rows({("rpa", rs, "parallel"): r}, {("rpa", rs, "parallel"): v}, efolds=3.0)
     vib = next(row for row in rows if row["mode"] == "vibration")
-    # issue 6: pole and fitted frequency agree to 1 % (measured: ~1e-5)
-    assert abs(vib["fit_vs_pole_frequency"]) < 0.01
-    # damping: the fit exceeds the pole by 0.3-0.9 % (Filon's piecewise-linear G broadens the
-    # resonance at frequency.response_density = 1); bound it at 2 %
-    assert abs(vib["fit_vs_pole_rate"]) < 0.02
-    # the frequency-dependent J moves the pole only slightly from the Markov one (RPA: < 1e-3)
-    assert vib["pole_frequency"] == pytest.approx(vib["markov_frequency"], rel=1e-3)
-    assert vib["pole_rate"] == pytest.approx(vib["markov_rate"], rel=1e-3)
-    # the c.m. drift mode: fit vs Markov (= pole for a purely damped mode) within 1 %
+    # pole and fitted frequency: measured 1.2e-5 (rs 2), 1.2e-6 (rs 6)
+    assert abs(vib["fit_vs_pole_frequency"]) < 1e-4
+    # damping: the fit exceeds the pole by a bias of the piecewise-linear (Filon) G, which falls
+    # at second order with the response-frequency density (measured 3.8e-3 -> 6.0e-4 at rs 2,
+    # 8.2e-3 -> 2.0e-3 at rs 6, from density 1 to 2)
+    assert 0 < vib["fit_vs_pole_rate"] < 2e-2
+    # the frequency-dependent J moves the pole only slightly from the Markov one (RPA, measured
+    # 5e-5 in frequency and 3e-4 in rate at rs 6)
+    assert vib["pole_frequency"] == pytest.approx(vib["markov_frequency"], rel=5e-4)
+    assert vib["pole_rate"] == pytest.approx(vib["markov_rate"], rel=3e-3)
+    # the c.m. drift mode: the pole of a purely damped mode is the Markov pole (by construction of
+    # response_poles), the fit agrees to 7e-5 (measured)
     trans = next(row for row in rows if row["mode"] == "translation")
     assert trans["pole_rate"] == pytest.approx(trans["markov_rate"], rel=1e-10)
-    assert abs(trans["fit_vs_pole_rate"]) < 0.01
+    assert abs(trans["fit_vs_pole_rate"]) < 1e-3
+
+
+def test_fitted_damping_bias_falls_with_response_density():
+    """The fit-vs-pole damping bias of the vibration is second order in the G-grid spacing."""
+    chi = compute_chi(tabulate_kernel(6, "rpa", {}, SMALL_GRID, SMALL_FREQ))
+    eq = find_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
+    bias = []
+    for density in (1.0, 2.0):
+        r = solve_response(chi, eq, HD, "parallel", density=density)
+        v = compute_velocity(r, 4e5)
+        rows = vibration_rows({("rpa", 6, "parallel"): r}, {("rpa", 6, "parallel"): v}, efolds=3.0)
+        bias.append(rows[0]["fit_vs_pole_rate"])
+    assert bias[0] / bias[1] > 3.0  # measured 4.2
+    assert abs(bias[1]) < 2e-2  # measured 2.0e-3
 
 
 def test_perpendicular_fit_matches_markov_rates(rpa_chain):
@@ -221,12 +226,16 @@ def _velocity_ds(t, v_cm, v_rel, T, rs, geometry):
 def test_viscous_correction_rows_phase_by_phase():
     T = 100.0
     t = np.linspace(-10.0, 200.0, 2101)
-    kick = np.where(t > 0, np.exp(-np.clip(t, 0, None) / 10.0), 0.0) - np.where(t > T, np.exp(-np.clip(t - T, 0, None) / 10.0), 0.0)
+    kick = np.where(t > 0, np.exp(-np.clip(t, 0, None) / 10.0), 0.0) - np.where(
+        t > T, np.exp(-np.clip(t - T, 0, None) / 10.0), 0.0
+    )
     factor = np.select([t <= T / 2, t <= T], [1.0, 0.5], 0.8)  # phase I unchanged, II -50 %, III -20 %
     static = {("6", "perpendicular"): _velocity_ds(t, 1 + 0 * t, kick, T, 6.0, "perpendicular")}
     dynamic = {("6", "perpendicular"): _velocity_ds(t, 1 + 0 * t, factor * kick, T, 6.0, "perpendicular")}
     rows = viscous_correction_rows(dynamic, static, threshold=0.5)
-    assert [(r["quantity"], r["phase"]) for r in rows] == [(q, p) for q in ("v_cm", "v_rel") for p in ("I", "II", "III")]
+    assert [(r["quantity"], r["phase"]) for r in rows] == [
+        (q, p) for q in ("v_cm", "v_rel") for p in ("I", "II", "III")
+    ]
     assert all(list(r) == list(VISCOUS_UNITS) for r in rows)
     expected = {"I": 0.0, "II": -0.5, "III": -0.2}
     for r in rows:
@@ -237,9 +246,11 @@ def test_viscous_correction_rows_phase_by_phase():
         assert r["max_pointwise_decrease"] == pytest.approx(-want, abs=1e-12)
     assert rows[-1]["phase_end"] == pytest.approx(2.0, rel=1e-12)
     text = claim_verdict(rows)
-    assert "phase II: about 40 % (30-50 %) by: max_diff_rel, -peak_change, -integral_change, max_pointwise_decrease" in text
+    assert (
+        "phase II: about 40 % (30-50 %) by: max_diff_rel, -peak_change, -integral_change, max_pointwise_decrease"
+        in text
+    )
     assert "phase III: about 40 % (30-50 %) by: none" in text
-    assert PAPER_CLAIM["decrease"] == 0.40
 
 
 def test_claim_verdict_without_rs6():
@@ -251,18 +262,24 @@ def test_claim_verdict_without_rs6():
 # --------------------------------------------------------------------------------------------
 
 
+def _friction(rs, kernel, grid=None, d_step=0.05):
+    grid = grid or GridSpec(d_max=15.0)
+    chi = compute_chi(tabulate_kernel(rs, kernel, None, grid, SMALL_FREQ))
+    return friction_point(chi, find_equilibrium(chi, d_max=grid.d_max, d_step=d_step), HD)
+
+
 @pytest.mark.parametrize("rs", [1, 2, 6, 10])
-def test_lindhard_winther_equals_package_rpa_q0(rs):
-    ds = friction_point(rs, "rpa", grid=GridSpec(d_max=15.0))
-    assert float(ds["friction_q0_lindhard_winther"]) == pytest.approx(lindhard_winther_friction(rs), rel=1e-14)
-    assert float(ds["friction_q0"]) == pytest.approx(float(ds["friction_q0_lindhard_winther"]), rel=1e-8)
-    if rs in RPA_FRICTION:  # equations.md Secs. 1 and 3, printed to 6 decimals / 5 significant digits
+def test_friction_point_rpa_against_closed_form_and_reference(rs):
+    ds = _friction(rs, "rpa")
+    # Lindhard-Winther by adaptive quadrature (tests/oracles.py): measured <= 3e-15 relative
+    assert float(ds["friction_q0"]) == pytest.approx(oracles.lindhard_winther(rs), rel=1e-13)
+    if rs in RPA_FRICTION:  # printed to 6 decimals / 5 significant digits
         q0, qpar, qperp = RPA_FRICTION[rs]
         assert float(ds["friction_q0"]) == pytest.approx(q0, abs=5e-7)
         assert float(ds["friction_parallel"]) == pytest.approx(qpar, abs=5e-8)
         assert float(ds["friction_perpendicular"]) == pytest.approx(qperp, abs=5e-8)
         assert float(ds["d_eq"]) == pytest.approx(RPA_D_EQ[rs], abs=5e-7)
-        assert float(ds["spring_constant"]) == pytest.approx(RPA_SPRING[rs], rel=5e-6)
+        assert float(ds["spring_constant"]) == pytest.approx(RPA_SPRING[rs], abs=5e-9)
         w_vib, tol = printed(RPA_MODES[rs][0])
         assert float(ds["omega_vib"]) == pytest.approx(w_vib, abs=tol)
     for name in ds.data_vars:
@@ -271,17 +288,19 @@ def test_lindhard_winther_equals_package_rpa_q0(rs):
 
 def test_viscous_kernel_adds_friction_but_not_statics():
     """rMCP07 equals MCP07 at omega = 0 (same d_eq, k) and adds the viscous friction (Q0 larger)."""
-    dyn, stat = (friction_point(6, k, grid=SMALL_GRID, d_step=0.1) for k in ("rmcp07", "mcp07"))
+    dyn, stat = (_friction(6, k, SMALL_GRID, 0.1) for k in ("rmcp07", "mcp07"))
     assert float(dyn["d_eq"]) == float(stat["d_eq"])
     assert float(dyn["spring_constant"]) == float(stat["spring_constant"])
-    assert float(dyn["friction_q0"]) > 1.1 * float(stat["friction_q0"])
+    # measured Q0: 0.1554 (rMCP07) vs 0.1236 (MCP07) at rs = 6
+    assert float(dyn["friction_q0"]) > 1.2 * float(stat["friction_q0"])
 
 
 def test_friction_sweep_rows_and_figure(tmp_path):
-    datasets = [friction_point(rs, k, grid=SMALL_GRID, d_step=0.1) for k in ("rpa", "mcp07") for rs in (6, 4)]
+    datasets = [_friction(rs, k, SMALL_GRID, 0.1) for k in ("rpa", "mcp07") for rs in (6, 4)]
     rows = friction_sweep_rows(datasets)
     assert [(r["kernel"], r["rs"]) for r in rows] == [("mcp07", 4.0), ("mcp07", 6.0), ("rpa", 4.0), ("rpa", 6.0)]
     assert all(list(r) == list(FRICTION_UNITS) for r in rows)
+    assert rows[3]["d_eq"] == float(datasets[0]["d_eq"])
     paths = [tmp_path / "sweep.png", tmp_path / "sweep.pdf"]
     fig = plot_friction_sweep(datasets, [str(p) for p in paths])
     assert all(p.stat().st_size > 10_000 for p in paths)

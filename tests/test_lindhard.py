@@ -1,6 +1,6 @@
 """Lindhard function: reference table, exact limits, sum rules and analyticity.
 
-Reference values: kernels.md Sec. 7.4 (rs = 2), from the public tc21 implementation
+Reference values (rs = 2) from the rMCP07 authors' public implementation
 (esoteric-ephemera/tc21 @ 85570dab) evaluated with complex u = (w + 1e-10 i)/(q kF); the table is
 rounded to 10 decimals, hence atol = 1e-10.
 """
@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from viscous_forces.electron_gas import ElectronGas
-from viscous_forces.lindhard import lindhard
+from viscous_forces.core.electron_gas import ElectronGas
+from viscous_forces.core.lindhard import lindhard
 
 GAS = ElectronGas(2.0)
 KF, WP, N = GAS.kF, GAS.omega_p, GAS.n
 
-# (q/kF, w/wp, Re chi_s, Im chi_s) -- kernels.md Sec. 7.4
+# (q/kF, w/wp, Re chi_s, Im chi_s) -- tc21 @ 85570dab, lindhard() with complex u
 TABLE_7_4 = [
     (0.5, 0.0, -0.0951741377, 0.0),
     (0.5, 0.5, -0.0377049734, -0.1015675471),
@@ -40,17 +40,17 @@ def test_reference_table(qk, ww, re, im):
 
 
 def test_static_limits():
-    # chi_s(q -> 0, 0) = -kF/pi^2 and chi_s(2kF, 0) = -kF/(2 pi^2) (kernels.md Sec. 2)
+    # chi_s(q -> 0, 0) = -kF/pi^2 and chi_s(2kF, 0) = -kF/(2 pi^2) (docs/theory.md, "Response of the electron gas")
     assert lindhard(1e-9 * KF, 0.0, KF).real == pytest.approx(-KF / np.pi**2, rel=1e-12)
     assert lindhard(2 * KF, 0.0, KF).real == pytest.approx(-KF / (2 * np.pi**2), rel=1e-14)
-    # large q: -4 n/q^2 [1 + (4/5)(kF/q)^2 + (48/35)(kF/q)^4] (equations.md Sec. 1.2)
+    # large q: -4 n/q^2 [1 + (4/5)(kF/q)^2 + (48/35)(kF/q)^4] (docs/theory.md, "Statics")
     q = 50 * KF
     series = -4 * N / q**2 * (1 + 0.8 * (KF / q) ** 2 + 48 / 35 * (KF / q) ** 4)
     assert lindhard(q, 0.0, KF).real == pytest.approx(series, rel=1e-9)
 
 
 def test_small_omega_slope():
-    # Im chi_s = -omega/(2 pi q) exactly for z + u < 1 (kernels.md Sec. 2)
+    # Im chi_s = -omega/(2 pi q) exactly for z + u < 1 (docs/theory.md, "Response of the electron gas")
     q = np.array([0.1, 0.7, 1.5]) * KF
     w = 1e-4
     assert np.allclose(lindhard(q, w, KF).imag, -w / (2 * np.pi * q), rtol=1e-13, atol=0)
@@ -77,7 +77,7 @@ def test_im_nonpositive_and_continuum():
 
 @pytest.mark.parametrize("qk", [0.1, 0.5, 1.0, 2.0, 3.0])
 def test_f_sum_rule(qk):
-    # int_0^inf w Im chi_s dw = -pi n q^2/2 (kernels.md Sec. 2), continuum [w_lo, w_hi]
+    # int_0^inf w Im chi_s dw = -pi n q^2/2 (docs/theory.md, "Response of the electron gas"), continuum [w_lo, w_hi]
     q = qk * KF
     z = q / (2 * KF)
     lo, hi = q * KF * max(z - 1, 0.0), q * KF * (z + 1)
@@ -94,15 +94,19 @@ def test_kramers_kronig(qk, ww):
     z = q / (2 * KF)
     hi = q * KF * (z + 1)
     lo = q * KF * max(z - 1, 0.0)
-    f = lambda w: w * lindhard(q, w, KF).imag / (w + w0)
+
+    def f(w):
+        return w * lindhard(q, w, KF).imag / (w + w0)
+
     # PV of f(w)/(w - w0) via the Cauchy weight on [lo, hi] (Im chi = 0 outside)
     val, _ = quad(f, lo, hi, weight="cauchy", wvar=w0, epsabs=0, epsrel=1e-12, limit=400)
     assert (2 / np.pi) * val == pytest.approx(lindhard(q, w0, KF).real, rel=1e-8, abs=1e-12)
 
 
 def test_large_u_series_matches_closed_form():
-    # chi_s = (n q^2/w^2)[1 + (z^2 + 3/5)/u^2 + (z^4 + 2 z^2 + 3/7)/u^4 + O(u^-6)] (kernels.md Sec. 2);
-    # at u = 40, z = 1.5 the omitted O(u^-6) term is ~1e-7 relative.
+    # chi_s = (n q^2/w^2)[1 + (z^2 + 3/5)/u^2 + (z^4 + 2 z^2 + 3/7)/u^4 + O(u^-6)] (large-u expansion of
+    # the closed form, docs/theory.md, "Response of the electron gas"); at u = 40, z = 1.5 the omitted
+    # O(u^-6) term is ~1e-7 relative.
     z = np.array([1e-6, 1e-3, 0.2, 1.5])
     for u in (40.0, 1e3, 1e7):
         q = 2 * KF * z

@@ -12,7 +12,6 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from regression_chain import KERNELS, RS, chain_values, paper_specs
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -48,5 +47,7 @@ def test_tables_record_their_checks():
         for row in read_table(kernel):
             measured = max(float(row["convergence_error"]), float(row["oracle_error"] or 0.0))
             # the tolerance is 10x the larger measured error (or a 1e-12 relative floor)
-            assert float(row["tolerance"]) == pytest.approx(max(10 * measured, 1e-12 * abs(float(row["value"]))), rel=0.02)
+            assert float(row["tolerance"]) == pytest.approx(
+                max(10 * measured, 1e-12 * abs(float(row["value"]))), rel=0.02
+            )
             assert row["check"]

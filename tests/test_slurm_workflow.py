@@ -11,7 +11,6 @@ import time
 
 import pytest
 import xarray as xr
-
 from slurm_cluster import SLURM_PROFILE, local_slurm_cluster, sbatch_job_ids_from_log
 from workflow_helpers import planned_jobs, run_snakemake, write_config
 
@@ -49,15 +48,19 @@ def test_tiny_workflow_on_slurm_matches_local_run(cluster, tmp_path):
     for rel in local_files:
         with xr.open_dataset(local_dir / rel) as a, xr.open_dataset(slurm_dir / rel) as b:
             xr.testing.assert_allclose(a.load(), b.load(), rtol=1e-10, atol=0)
-    assert (slurm_dir / "results/tables/summary.csv").read_text() == (local_dir / "results/tables/summary.csv").read_text()
+    assert (slurm_dir / "results/tables/summary.csv").read_text() == (
+        local_dir / "results/tables/summary.csv"
+    ).read_text()
 
 
 def test_failing_rule_on_slurm_fails_the_run_and_shows_its_log(cluster, tmp_path):
     # rs = 6 has its first minimum near 4.5-6 bohr: scanning only [9, 10] bohr finds none
-    cfg = write_config(tmp_path / "failing.yaml", kernels=["rpa"], equilibrium={"d_min": 9.0},
-                       plot={"fig1_kernels": ["rpa"]})
-    proc = run_snakemake(tmp_path, "--profile", str(cluster), "results/equilibrium/rpa/rs6.nc",
-                         configfile=cfg, check=False, timeout=900)
+    cfg = write_config(
+        tmp_path / "failing.yaml", kernels=["rpa"], equilibrium={"d_min": 9.0}, plot={"fig1_kernels": ["rpa"]}
+    )
+    proc = run_snakemake(
+        tmp_path, "--profile", str(cluster), "results/equilibrium/rpa/rs6.nc", configfile=cfg, check=False, timeout=900
+    )
     text = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert sbatch_job_ids_from_log(text)

@@ -1,7 +1,8 @@
-"""The Snakemake workflow end to end on the tiny configuration, and its caching behaviour.
+"""The Snakemake workflow end to end on the tiny configuration, and exactly what each change reruns.
 
-One full run (module fixture, ~20 s), then dry runs that check what a user's everyday change
-would recompute.
+One full run of every target (module fixture) in a temporary copy of the workflow and the
+package, then dry runs that check what a user's everyday change would recompute.  Tests that
+edit code edit the copy, never the checkout.
 """
 
 from __future__ import annotations
@@ -12,38 +13,77 @@ import shutil
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import xarray as xr
+import yaml
+from workflow_helpers import (
+    SNAKEMAKE,
+    TINY_CONFIG,
+    copy_repository,
+    planned_jobs,
+    planned_outputs,
+    run_snakemake,
+    traced_package_modules,
+    write_config,
+)
 
+from viscous_forces.codedeps import package_closure
 from viscous_forces.io import read_dataset
-from viscous_forces.kernels import get_kernel
-
-from workflow_helpers import REPO, SNAKEFILE, SNAKEMAKE, TINY_CONFIG, planned_jobs, planned_outputs, run_snakemake, write_config
 
 pytestmark = pytest.mark.slow
 
-KERNEL_CHAIN = {"tabulate_kernel": 1, "compute_chi": 1, "find_equilibrium": 1, "solve_response": 2, "compute_velocity": 2}
+KERNEL_CHAIN = {
+    "tabulate_kernel": 1,
+    "compute_chi": 1,
+    "find_equilibrium": 1,
+    "solve_response": 2,
+    "compute_velocity": 2,
+}
 #: Jobs downstream of any kernel's velocities: Figs. 2-5, the tables and `all`.
-DOWNSTREAM = {"plot_velocities": 4, "make_summary_table": 1, "make_vibration_table": 1,
-              "make_viscous_correction_table": 1, "all": 1}
+DOWNSTREAM = {
+    "plot_velocities": 4,
+    "make_summary_table": 1,
+    "make_vibration_table": 1,
+    "make_viscous_correction_table": 1,
+    "all": 1,
+}
 
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("tiny")
-    t0 = time.perf_counter()
-    proc = run_snakemake(workdir)
-    elapsed = time.perf_counter() - t0
-    print(f"\ntiny workflow: {elapsed:.1f} s wall")
-    return workdir, proc, elapsed
+def tiny(tmp_path_factory):
+    """The tiny configuration run to completion (every target) in a copy of the repository."""
+    base = tmp_path_factory.mktemp("tiny")
+    repo = copy_repository(base / "repo")
+    work = base / "work"
+    work.mkdir()
+
+    def run(*args, **kw):
+        return run_snakemake(work, *args, snakefile=repo / "Snakefile", **kw)
+
+    run("everything")
+    return SimpleNamespace(repo=repo, work=work, src=repo / "src", run=run)
 
 
-def test_full_run_produces_every_output(tiny_run):
-    workdir, proc, elapsed = tiny_run
-    res = workdir / "results"
+@contextmanager
+def edited(path: Path):
+    """``path`` with a comment line appended (a content change), restored afterwards."""
+    original = path.read_bytes()
+    st = path.stat()
+    try:
+        path.write_bytes(original + b"\n# edited by a test\n")
+        yield
+    finally:
+        path.write_bytes(original)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_full_run_produces_every_output(tiny):
+    res = tiny.work / "results"
     for n in range(1, 6):
         for ext in ("pdf", "png"):
             f = res / "figures" / f"fig{n}.{ext}"
@@ -54,136 +94,230 @@ def test_full_run_produces_every_output(tiny_run):
         for geometry in ("parallel", "perpendicular"):
             assert (res / "response" / kernel / f"rs6_{geometry}.nc").is_file()
             assert (res / "velocity" / kernel / f"rs6_{geometry}.nc").is_file()
-    assert elapsed < 120
+    for name in ("summary.csv", "vibrations.csv", "viscous_correction.csv", "friction_sweep.csv"):
+        assert (res / "tables" / name).is_file()
 
 
-def test_every_variable_has_units_and_provenance(tiny_run):
-    workdir = tiny_run[0]
-    files = sorted((workdir / "results").rglob("*.nc"))
-    assert len(files) >= 9 * 1 + 6 + 6 + 1
+def test_every_variable_has_units_and_provenance(tiny):
+    files = sorted((tiny.work / "results").rglob("*.nc"))
+    assert len(files) >= 3 * 3 + 6 + 6 + 1 + 9
     for f in files:
         with xr.open_dataset(f) as ds:
             for name in list(ds.data_vars) + list(ds.coords):
                 assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, (f, name)
             assert ds.attrs["software"] == "viscous_forces" and ds.attrs["software_version"]
-            assert "parameters" in ds.attrs
+            assert ds.attrs["constants"] == "CODATA 2018" and "parameters" in ds.attrs and ds.attrs["stage"]
 
 
-def test_velocity_files_interface_and_physics(tiny_run):
-    workdir = tiny_run[0]
+def test_velocity_files_interface_and_physics(tiny):
     for kernel in ("rmcp07", "mcp07", "rpa"):
         for geometry in ("parallel", "perpendicular"):
-            ds = read_dataset(workdir / f"results/velocity/{kernel}/rs6_{geometry}.nc")
+            ds = read_dataset(tiny.work / f"results/velocity/{kernel}/rs6_{geometry}.nc")
             assert ds["v_cm"].attrs["units"] == "j0/n" and "pulse_duration" in ds.attrs
             t = ds["time"].values
             T = ds.attrs["pulse_duration"]
             v = ds["v_cm"].values
-            assert np.all(ds["v_cm"].values[t < 0] == 0) and np.all(ds["v_rel"].values[t < 0] == 0)
+            assert np.all(v[t < 0] == 0) and np.all(ds["v_rel"].values[t < 0] == 0)
             # c.m. approaches the drift velocity: with T = 5/Gamma_slowest, 1 - V_c(0.9 T) <= e^-4.5 = 0.011
             assert 1 - 0.0112 < v[np.argmin(abs(t - 0.9 * T))] < 1.001
             assert abs(v[-1]) < 1.1 * np.exp(-5)  # decayed by e^-(Gamma T) after switch-off
 
 
-def test_summary_table(tiny_run):
-    workdir = tiny_run[0]
-    with open(workdir / "results/tables/summary.csv") as fh:
+def test_summary_table(tiny):
+    with open(tiny.work / "results/tables/summary.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["kernel"] for r in rows} == {"rmcp07", "mcp07", "rpa"}
-    for col in ("kernel", "rs", "d_eq", "spring_constant", "omega_vib", "friction_q0"):
-        assert col in rows[0]
     rpa = next(r for r in rows if r["kernel"] == "rpa")
-    # RPA at rs = 6 (equations.md Sec. 1.3: d_eq = 6.153447): coarse tiny grids still give 1e-4
-    assert float(rpa["d_eq"]) == pytest.approx(6.153447, abs=1e-4)
-    assert float(rpa["friction_q0"]) == pytest.approx(0.057011, rel=1e-3)
+    # independent RPA value at rs = 6: d_eq = 6.153447 bohr, Q0 = 0.057011; the tiny grids
+    # (q to 60 kF, 8-point panels) reproduce them to 3e-5 bohr and 2e-6 relative (measured)
+    assert float(rpa["d_eq"]) == pytest.approx(6.153447, abs=3e-4)
+    assert float(rpa["friction_q0"]) == pytest.approx(0.057011, rel=2e-5)
 
 
-def test_report_has_every_figure(tiny_run):
-    workdir = tiny_run[0]
-    run_snakemake(workdir, "--report", "report.html")
-    html = (workdir / "report.html").read_text(errors="replace")
+def test_report_has_every_figure(tiny):
+    tiny.run("--report", "report.html")
+    html = (tiny.work / "report.html").read_text(errors="replace")
     assert len(html) > 100_000
     for name in ("fig1.png", "fig2.png", "fig3.png", "fig4.png", "fig5.png", "summary.csv", "vibrations.csv"):
         assert name in html, name
 
 
-def test_second_run_does_nothing(tiny_run):
-    workdir = tiny_run[0]
-    assert planned_jobs(run_snakemake(workdir, "-n")) == {}
+def test_second_run_does_nothing(tiny):
+    assert planned_jobs(tiny.run("-n", "everything")) == {}
 
 
-def test_kernel_parameter_change_reruns_only_that_kernel(tiny_run, tmp_path):
-    workdir = tiny_run[0]
-    cfg = write_config(tmp_path / "changed.yaml", kernel_params={"rmcp07": {"a": 3.9}})
-    proc = run_snakemake(workdir, "-n", configfile=cfg)
-    jobs = planned_jobs(proc)
-    assert jobs == {**KERNEL_CHAIN, **DOWNSTREAM}, jobs
-    outs = planned_outputs(proc)
-    assert not any("/mcp07/" in o or "/rpa/" in o for o in outs), outs
+# --------------------------------------------------------------------------------------------
+# Code inputs: each rule depends on exactly the package modules its script imports
+# --------------------------------------------------------------------------------------------
 
 
-def dry_run_after_editing(workdir, src: Path):
-    """Dry-run as if ``src`` had just been edited (a comment appended), then restore it exactly.
+def _scripts(repo):
+    return sorted((repo / "workflow" / "scripts").glob("*.py"))
 
-    Snakemake records input checksums, so a mere ``touch`` is (rightly) not an edit.
+
+def _kernels():
+    return yaml.safe_load(TINY_CONFIG.read_text())["kernels"]
+
+
+def test_code_inputs_are_the_traced_imports(tiny):
+    """The static closure (viscous_forces.codedeps) equals what Python really loads, per script and kernel."""
+    for script in _scripts(tiny.repo):
+        traced = traced_package_modules(f"import runpy; runpy.run_path({str(script)!r})", tiny.src)
+        static = {str(p.relative_to(tiny.src)) for p in package_closure(script, tiny.src)}
+        assert static == traced, script.name
+    for kernel in _kernels() + ["alda"]:
+        traced = traced_package_modules(f"import viscous_forces.core.kernels.{kernel}", tiny.src)
+        path = tiny.src / "viscous_forces" / "core" / "kernels" / f"{kernel}.py"
+        assert {str(p.relative_to(tiny.src)) for p in package_closure(path, tiny.src)} == traced, kernel
+
+
+def test_invalidation_matrix(tiny):
+    """Editing any package module plans exactly the rules that import it and what depends on them.
+
+    Expected: the rules whose script loads the module (traced in a fresh interpreter), plus the
+    tabulate_kernel jobs of the kernels whose module loads it, forced with ``--forcerun``; actual:
+    a dry run after editing the module in the copy.
     """
-    original = src.read_bytes()
-    st = src.stat()
+    config = yaml.safe_load(TINY_CONFIG.read_text())
+    rs_labels = [f"{float(r):g}" for r in sorted(set(config["rs"]) | set(config["analysis"]["sweep_rs"]))]
+    loads = {
+        s.stem: traced_package_modules(f"import runpy; runpy.run_path({str(s)!r})", tiny.src)
+        for s in _scripts(tiny.repo)
+    }
+    kernel_loads = {
+        k: traced_package_modules(f"import viscous_forces.core.kernels.{k}", tiny.src) for k in config["kernels"]
+    }
+    in_dag = set(planned_jobs(tiny.run("-n", "--forceall", "everything")))  # rules of this target's DAG
+    expected_cache = {}
+    failures = []
+    modules = sorted(p for p in (tiny.src / "viscous_forces").rglob("*.py"))
+    for module in modules:
+        rel = str(module.relative_to(tiny.src))
+        forced = sorted(rule for rule, mods in loads.items() if rel in mods and rule in in_dag)
+        forced += [
+            f"results/kernel/{k}/rs{rs}.nc" for k, mods in kernel_loads.items() if rel in mods for rs in rs_labels
+        ]
+        key = tuple(forced)
+        if key not in expected_cache:
+            expected_cache[key] = planned_jobs(tiny.run("-n", "everything", "--forcerun", *forced)) if forced else {}
+        with edited(module):
+            actual = planned_jobs(tiny.run("-n", "everything"))
+        if actual != expected_cache[key]:
+            failures.append(f"{rel}: planned {actual}, expected {expected_cache[key]} (forced {forced})")
+    assert not failures, "\n".join(failures)
+    assert len(modules) >= 30
+
+
+def test_editing_constants_reruns_every_physics_rule(tiny):
+    with edited(tiny.src / "viscous_forces" / "constants.py"):
+        jobs = planned_jobs(tiny.run("-n", "everything"))
+    for rule in (
+        "tabulate_kernel",
+        "compute_chi",
+        "find_equilibrium",
+        "solve_response",
+        "derive_pulse",
+        "compute_velocity",
+        "compute_friction",
+    ):
+        assert rule in jobs, (rule, jobs)
+
+
+@pytest.mark.parametrize("module", ["tables.py", "figures/velocities.py", "figures/style.py"])
+def test_editing_a_table_or_plot_module_reruns_no_physics_job(tiny, module):
+    with edited(tiny.src / "viscous_forces" / module):
+        jobs = planned_jobs(tiny.run("-n", "everything"))
+    physics = {
+        "tabulate_kernel",
+        "compute_chi",
+        "find_equilibrium",
+        "solve_response",
+        "derive_pulse",
+        "compute_velocity",
+        "compute_friction",
+    }
+    assert jobs and not (set(jobs) & physics), jobs
+
+
+def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
+    """The README's recipe: one new module in core/kernels, its name in `kernels:`; nothing else edited."""
+    new = tiny.src / "viscous_forces" / "core" / "kernels" / "half_alda.py"
+    new.write_text(
+        '"""Half the ALDA kernel (a test kernel)."""\n\n'
+        "from . import Kernel\n"
+        "from .alda import fxc as alda_fxc\n\n\n"
+        "def fxc(q, omega, rs):\n"
+        "    return 0.5 * alda_fxc(q, omega, rs)\n\n\n"
+        'KERNEL = Kernel(name="half_alda", function=fxc, defaults={}, dynamic=False,\n'
+        '                description="ALDA/2", label="ALDA/2")\n'
+    )
     try:
-        src.write_bytes(original + b"\n# edited by a test; restored automatically\n")
-        return run_snakemake(workdir, "-n")
+        cfg = write_config(tmp_path / "new.yaml", kernels=["rmcp07", "mcp07", "rpa", "half_alda"])
+        proc = tiny.run("-n", configfile=cfg)
+        jobs = planned_jobs(proc)
+        # its chain, Figs. 2-5 and the tables that list every kernel (not the rMCP07-vs-MCP07 comparison)
+        others = {k: v for k, v in DOWNSTREAM.items() if k != "make_viscous_correction_table"}
+        assert jobs == {**KERNEL_CHAIN, **others}, jobs
+        assert all("half_alda" in o or "/figures/" in o or "/tables/" in o for o in planned_outputs(proc))
+        # and it runs through to the figures
+        tiny.run("results/figures/fig2.png", configfile=cfg)
+        assert (tiny.work / "results/velocity/half_alda/rs6_parallel.nc").is_file()
     finally:
-        src.write_bytes(original)
-        os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
+        new.unlink()
+        shutil.rmtree(tiny.work / "results" / "kernel" / "half_alda", ignore_errors=True)
 
 
-def test_editing_a_kernel_source_reruns_only_that_kernel(tiny_run):
-    workdir = tiny_run[0]
-    src = get_kernel("mcp07").source_files()[0]  # the module defining mcp07
-    assert src.name == "mcp07.py"
-    proc = dry_run_after_editing(workdir, src)
-    jobs = planned_jobs(proc)
-    # rMCP07 imports the static MCP07 kernel, so both chains depend on mcp07.py; RPA does not.
-    doubled = {k: 2 * v for k, v in KERNEL_CHAIN.items()}
-    assert jobs == {**doubled, "plot_potential": 1, **DOWNSTREAM}, jobs
-    assert not any("/rpa/" in o for o in planned_outputs(proc))
+# --------------------------------------------------------------------------------------------
+# Configuration changes
+# --------------------------------------------------------------------------------------------
 
 
-def test_editing_rmcp07_source_reruns_only_rmcp07(tiny_run):
-    workdir = tiny_run[0]
-    proc = dry_run_after_editing(workdir, REPO / "src/viscous_forces/kernels/rmcp07.py")
+def test_kernel_parameter_change_reruns_only_that_kernel(tiny, tmp_path):
+    cfg = write_config(tmp_path / "changed.yaml", kernel_params={"rmcp07": {"a": 3.9}})
+    proc = tiny.run("-n", configfile=cfg)
     assert planned_jobs(proc) == {**KERNEL_CHAIN, **DOWNSTREAM}
+    assert not any("/mcp07/" in o or "/rpa/" in o for o in planned_outputs(proc))
 
 
-def test_plot_option_change_reruns_only_figures(tiny_run, tmp_path):
-    workdir = tiny_run[0]
+def test_plot_option_change_reruns_only_figures(tiny, tmp_path):
     cfg = write_config(tmp_path / "plot.yaml", plot={"dpi": 90})
-    jobs = planned_jobs(run_snakemake(workdir, "-n", configfile=cfg))
-    assert jobs == {"plot_potential": 1, "plot_velocities": 4, "all": 1}, jobs
+    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {"plot_potential": 1, "plot_velocities": 4, "all": 1}
+    cfg = write_config(tmp_path / "fig1.yaml", plot={"fig1_kernels": ["rpa"]})
+    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {"plot_potential": 1, "all": 1}
 
 
-def test_extra_impurities_add_only_their_own_jobs(tiny_run, tmp_path):
-    workdir = tiny_run[0]
+def test_response_density_change_reruns_only_responses(tiny, tmp_path):
+    cfg = write_config(tmp_path / "dens.yaml", frequency={"response_density": 0.6})
+    jobs = planned_jobs(tiny.run("-n", configfile=cfg))
+    assert jobs == {
+        "solve_response": 6,
+        "derive_pulse": 1,
+        "compute_velocity": 6,
+        "make_summary_table": 1,
+        **{k: v for k, v in DOWNSTREAM.items() if k != "make_summary_table"},
+    }, jobs
+
+
+def test_extra_impurities_add_only_their_own_jobs(tiny, tmp_path):
     cfg = write_config(tmp_path / "imp.yaml", extra_impurities=["h2"])
-    proc = run_snakemake(workdir, "-n", configfile=cfg)
+    proc = tiny.run("-n", configfile=cfg)
     assert planned_jobs(proc) == {"solve_response": 6, "compute_velocity": 6, "make_impurity_table": 1, "all": 1}
     outs = planned_outputs(proc)
     assert "results/velocity/rpa/rs6_parallel_h2.nc" in outs and "results/tables/impurities.csv" in outs
 
 
-def test_pulse_shape_change_reruns_velocities_only(tiny_run, tmp_path):
-    workdir = tiny_run[0]
+def test_pulse_shape_change_reruns_velocities_only(tiny, tmp_path):
     cfg = write_config(tmp_path / "ramp.yaml", pulse={"shape": "ramp", "rise_time": 0.1})
-    jobs = planned_jobs(run_snakemake(workdir, "-n", configfile=cfg))
+    jobs = planned_jobs(tiny.run("-n", configfile=cfg))
     assert jobs == {"compute_velocity": 6, **{k: v for k, v in DOWNSTREAM.items() if k != "make_summary_table"}}, jobs
 
 
-def test_identical_recreation_does_not_cascade(tiny_run):
-    workdir = tiny_run[0]
+def test_identical_recreation_does_not_cascade(tiny):
     target = "results/chi/rpa/rs6.nc"
-    before = (workdir / target).read_bytes()
-    run_snakemake(workdir, "--forcerun", target, "--until", target)
-    assert (workdir / target).read_bytes() == before  # deterministic netCDF
-    assert planned_jobs(run_snakemake(workdir, "-n")) == {}
+    before = (tiny.work / target).read_bytes()
+    tiny.run("--forcerun", target, "--until", target)
+    assert (tiny.work / target).read_bytes() == before  # deterministic netCDF
+    assert planned_jobs(tiny.run("-n", "everything")) == {}
 
 
 def test_bad_config_values_stop_before_any_job(tmp_path):
@@ -211,9 +345,20 @@ def test_bad_config_values_stop_before_any_job(tmp_path):
 
 def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):
     """Kill a run mid-way; every result present is complete, and a rerun finishes the job."""
-    cmd = [SNAKEMAKE, "--snakefile", str(SNAKEFILE), "--directory", str(tmp_path), "--configfile", str(TINY_CONFIG),
-           "--cores", "2"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    cmd = [
+        SNAKEMAKE,
+        "--snakefile",
+        str(Path(__file__).resolve().parents[1] / "Snakefile"),
+        "--directory",
+        str(tmp_path),
+        "--configfile",
+        str(TINY_CONFIG),
+        "--cores",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not list((tmp_path / "results").glob("chi/*/*.nc")):
         time.sleep(0.1)
@@ -222,7 +367,7 @@ def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):
     for f in (tmp_path / "results").rglob("*.nc"):
         xr.open_dataset(f).close()  # complete netCDF (atomic rename), never a truncated one
     run_snakemake(tmp_path, "--unlock")  # a SIGKILL leaves Snakemake's lock behind
-    run_snakemake(tmp_path)  # rerun-incomplete in profiles/default: redoes the interrupted jobs
+    run_snakemake(tmp_path, "--rerun-incomplete")
     assert (tmp_path / "results/tables/summary.csv").is_file()
     assert not list((tmp_path / "results").rglob(".*.part"))  # the reruns removed stale temporaries
     shutil.rmtree(tmp_path / "results")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +18,43 @@ TINY_CONFIG = REPO / "tests" / "configs" / "tiny.yaml"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
-def run_snakemake(workdir: Path, *args: str, configfile: Path = TINY_CONFIG, check: bool = True, timeout: float = 600):
-    """Run snakemake on the repository's Snakefile in ``workdir``; return the CompletedProcess."""
-    cmd = [SNAKEMAKE, "--snakefile", str(SNAKEFILE), "--directory", str(workdir), "--configfile", str(configfile),
-           "--cores", "2", *args]
-    env = dict(os.environ)
+def copy_repository(dest: Path) -> Path:
+    """A copy of the workflow and the package (Snakefile, config.yaml, workflow/, src/, envs/) in ``dest``.
+
+    Tests that edit code work on such a copy; :func:`run_snakemake` puts the copy's package first on
+    PYTHONPATH, so that the workflow and its jobs run it.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy2(REPO / name, dest / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("workflow", "src", "envs"):
+        shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    return dest
+
+
+def run_snakemake(
+    workdir: Path,
+    *args: str,
+    configfile: Path = TINY_CONFIG,
+    check: bool = True,
+    timeout: float = 600,
+    snakefile: Path = SNAKEFILE,
+):
+    """Run snakemake on ``snakefile`` (the repository's by default) in ``workdir``; return the CompletedProcess."""
+    cmd = [
+        SNAKEMAKE,
+        "--snakefile",
+        str(snakefile),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(configfile),
+        "--cores",
+        "2",
+        *args,
+    ]
+    env = dict(os.environ, PYTHONPATH=str(Path(snakefile).parent / "src"))  # the package next to the Snakefile
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}")
@@ -63,3 +97,18 @@ def write_config(path: Path, **changes) -> Path:
             cfg[key] = value
     path.write_text(yaml.safe_dump(cfg))
     return path
+
+
+def traced_package_modules(code: str, src: Path) -> set[str]:
+    """Package files (relative to ``src``) loaded by running ``code`` in a fresh interpreter.
+
+    The dynamic counterpart of viscous_forces.codedeps: what Python really imports.
+    """
+    probe = (
+        "import json, sys\n" + code + "\n"
+        "files = [getattr(m, '__file__', None) for m in list(sys.modules.values())]\n"
+        "print(json.dumps(sorted(f for f in files if f and f.startswith(sys.argv[1]))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", probe, str(src)], capture_output=True, text=True, env=env, check=True)
+    return {str(Path(f).relative_to(src)) for f in json.loads(out.stdout.strip().splitlines()[-1])}

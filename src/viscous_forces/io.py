@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from . import __version__
+from .constants import CODATA_VERSION
 
 
 def provenance(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -31,6 +33,7 @@ def provenance(params: Mapping[str, Any]) -> dict[str, Any]:
         "parameters": json.dumps(params, sort_keys=True, default=float),
         "source": "Nazarov, Todorov, Gross, Phys. Rev. Lett. 133, 026301 (2024)",
         "units_system": "Hartree atomic units",
+        "constants": CODATA_VERSION,
     }
 
 
@@ -95,10 +98,22 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     return path
 
 
-def read_dataset(path: str | os.PathLike) -> xr.Dataset:
-    """Read a file written by :func:`write_dataset` into memory, with complex variables joined."""
+def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
+    """Read a file written by :func:`write_dataset` into memory, with complex variables joined.
+
+    ``expect`` names attributes the file must carry, e.g. ``read_dataset(p, kernel="rpa", rs=6.0)``
+    for a file whose path says so; a mismatch is a ValueError naming the file and the field.
+    The path is kept in ``ds.encoding["source"]`` for later error messages.
+    """
     with xr.open_dataset(path, engine="netcdf4") as ds:
-        return join_complex(ds.load())
+        out = join_complex(ds.load())
+    for key, want in expect.items():
+        got = out.attrs.get(key)
+        same = got == want if not isinstance(want, float) else (got is not None and float(got) == want)
+        if not same:
+            raise ValueError(f"{path}: the file records {key} = {got!r}, but its path says {key} = {want!r}")
+    out.encoding["source"] = str(path)
+    return out
 
 
 def parameters(ds: xr.Dataset) -> dict[str, Any]:

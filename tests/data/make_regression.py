@@ -41,10 +41,16 @@ REL_FLOOR = 1e-12
 
 
 def refined_specs(grid, frequency, density):
-    g = replace(grid, panel_width=grid.panel_width / 2, n_gl=int(round(grid.n_gl * 1.5)),
-                q_max_static=2 * grid.q_max_static, q_max_dynamic=2 * grid.q_max_dynamic)
-    f = replace(frequency, points_per_decade=2 * frequency.points_per_decade, omega_min=frequency.omega_min / 2,
-                omega_max=0.8)
+    g = replace(
+        grid,
+        panel_width=grid.panel_width / 2,
+        n_gl=int(round(grid.n_gl * 1.5)),
+        q_max_static=2 * grid.q_max_static,
+        q_max_dynamic=2 * grid.q_max_dynamic,
+    )
+    f = replace(
+        frequency, points_per_decade=2 * frequency.points_per_decade, omega_min=frequency.omega_min / 2, omega_max=0.8
+    )
     return g, f, 2 * density
 
 
@@ -52,15 +58,24 @@ def oracle_values(kernel, rs, base):
     """Independent values (tests/oracles.py) for the quantities of ``base`` that have an oracle."""
     out = {}
     d_eq = base[("d_eq", "", "")]
-    out[("d_eq", "", "")] = (oracles.equilibrium(rs, kernel, d_eq), "oracle: brentq on F(d) by adaptive quadrature to infinity (QAWF tail)")
+    out[("d_eq", "", "")] = (
+        oracles.equilibrium(rs, kernel, d_eq),
+        "oracle: brentq on F(d) by adaptive quadrature to infinity (QAWF tail)",
+    )
     _, _, k = oracles.static_integrals(rs, kernel, d_eq)
     out[("spring_constant", "", "")] = (k, "oracle: U''(d_eq) by adaptive quadrature to infinity")
     Q = oracles.friction(rs, kernel, d_eq)
     out[("friction_q0", "", "")] = (Q["J0"], "oracle: -Im chi^h(q, delta)/delta integrated by adaptive quadrature")
     if kernel == "rpa":
-        out[("friction_q0", "", "")] = (oracles.lindhard_winther(rs), "closed form: Lindhard-Winther RPA friction (quadrature)")
+        out[("friction_q0", "", "")] = (
+            oracles.lindhard_winther(rs),
+            "closed form: Lindhard-Winther RPA friction (quadrature)",
+        )
     out[("friction_parallel", "", "")] = (Q["parallel"], "oracle: -Im chi^h(q, delta)/delta, adaptive quadrature")
-    out[("friction_perpendicular", "", "")] = (Q["perpendicular"], "oracle: -Im chi^h(q, delta)/delta, adaptive quadrature")
+    out[("friction_perpendicular", "", "")] = (
+        Q["perpendicular"],
+        "oracle: -Im chi^h(q, delta)/delta, adaptive quadrature",
+    )
     return out
 
 
@@ -84,12 +99,17 @@ def markov_oracle(base, imp):
             rates = np.sort(-lam.real)
             out[("markov_rate_slow", geometry, "")] = rates[0]
             out[("markov_rate_fast", geometry, "")] = rates[1]
-    return {k: (v, "oracle: eigenvalues of the constant-friction equations in the (V1, V2, R) basis") for k, v in out.items()}
+    return {
+        k: (v, "oracle: eigenvalues of the constant-friction equations in the (V1, V2, R) basis")
+        for k, v in out.items()
+    }
 
 
 def main() -> int:
     t_start = time.perf_counter()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+    ).stdout.strip()
     grid, frequency, density, imp, direct_field = paper_specs()
     fine = refined_specs(grid, frequency, density)
     for kernel in KERNELS:
@@ -105,13 +125,18 @@ def main() -> int:
                 n = float(resp["density"])
                 G = np.stack([resp["G_c"].values, resp["G_r"].values], axis=1)
                 sigma = float(resp["sigma"])
-                g_inf = np.array([sigma * (imp.Z1 + imp.Z2) / (imp.Mc * n), sigma * (imp.Z2 / imp.M2 - imp.Z1 / imp.M1) / n])
+                g_inf = np.array(
+                    [sigma * (imp.Z1 + imp.Z2) / (imp.Mc * n), sigma * (imp.Z2 / imp.M2 - imp.Z1 / imp.M1) / n]
+                )
                 for x in T_OVER_T:
                     t = np.array([x * T, x * T - T])
                     S = oracles.step_response_re_form(resp["omega"].values, G, t, g_inf)
                     V = n * (S[0] - S[1])
                     for i, var in enumerate(("v_cm", "v_rel")):
-                        orc[(var, geometry, x)] = (V[i], "oracle: Re-form step response (Kramers-Kronig partner of the Im form)")
+                        orc[(var, geometry, x)] = (
+                            V[i],
+                            "oracle: Re-form step response (Kramers-Kronig partner of the Im form)",
+                        )
             for key, value in base.items():
                 quantity, geometry, x = key
                 conv = abs(ref[key] - value)
@@ -119,18 +144,32 @@ def main() -> int:
                 o_err = abs(o_val - value) if o_val is not None else 0.0
                 err = max(conv, o_err)
                 tol = max(TOL_FACTOR * err, REL_FLOOR * abs(value), 1e-300)
-                rows.append({"quantity": quantity, "rs": rs, "geometry": geometry, "t_over_T": x, "value": repr(float(value)),
-                             "convergence_error": f"{conv:.2e}", "oracle_error": f"{o_err:.2e}" if o_val is not None else "",
-                             "tolerance": f"{tol:.2e}", "check": check})
+                rows.append(
+                    {
+                        "quantity": quantity,
+                        "rs": rs,
+                        "geometry": geometry,
+                        "t_over_T": x,
+                        "value": repr(float(value)),
+                        "convergence_error": f"{conv:.2e}",
+                        "oracle_error": f"{o_err:.2e}" if o_val is not None else "",
+                        "tolerance": f"{tol:.2e}",
+                        "check": check,
+                    }
+                )
             print(f"{kernel} rs={rs}: {len(base)} values, {time.perf_counter() - t_start:.0f} s", flush=True)
         path = HERE / f"regression_{kernel}.csv"
         with path.open("w", newline="") as fh:
-            fh.write(f"# Regression table for the {kernel} kernel, proton + deuteron, paper configuration (config.yaml).\n")
+            fh.write(
+                f"# Regression table for the {kernel} kernel, proton + deuteron, paper configuration (config.yaml).\n"
+            )
             fh.write(f"# Produced at commit {commit} by: .venv/bin/python tests/data/make_regression.py\n")
             fh.write("# value: production chain (stage functions); convergence_error: |value - refined grids|;\n")
             fh.write("# oracle_error: |value - independent method named in check| (tests/oracles.py);\n")
             fh.write("# tolerance = 10 x max(convergence_error, oracle_error) (floor 1e-12 relative).\n")
-            fh.write("# Units: d_eq bohr; spring_constant Ha/bohr^2; omega_vib, markov_* Ha (1/a.u. time); friction a.u.;\n")
+            fh.write(
+                "# Units: d_eq bohr; spring_constant Ha/bohr^2; omega_vib, markov_* Ha (1/a.u. time); friction a.u.;\n"
+            )
             fh.write("# pulse_duration a.u. of time; v_cm, v_rel j0/n at t = t_over_T * pulse_duration.\n")
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
             writer.writeheader()

@@ -1,5 +1,6 @@
-"""Beyond the paper (issue 6): vibration poles vs time-domain fits, the viscous correction per
-phase, and friction, d_eq and omega_vib across densities (one small job per kernel and rs).
+"""Beyond the paper: vibration poles vs time-domain fits, the viscous correction per phase, and
+friction, d_eq and omega_vib across densities (the kernel -> chi -> equilibrium chain of each
+sweep r_s, then one small job per kernel and r_s).
 """
 
 SWEEP_RS = [rs_label(r) for r in config["analysis"]["sweep_rs"]]
@@ -7,21 +8,19 @@ DYNAMIC_KERNEL = config["analysis"]["dynamic_kernel"]
 STATIC_KERNEL = config["analysis"]["static_kernel"]
 #: The viscous correction compares two configured kernels; it is skipped if either is missing.
 VISCOUS_PAIR = DYNAMIC_KERNEL in KERNEL_NAMES and STATIC_KERNEL in KERNEL_NAMES
-#: Grid keys of the static (omega = 0) quadrature, the only ones the sweep depends on.
-STATIC_GRID_KEYS = ("q_max_static", "panel_width", "d_max", "n_gl", "grading_levels")
 
-EXTRA_OUTPUTS.append("results/tables/vibrations.csv")
+EXTRA_OUTPUTS.append(f"{RESULTS}/tables/vibrations.csv")
 #: The density sweep (many small jobs, cluster-friendly) is its own target: `snakemake sweep`.
 SWEEP_OUTPUTS = [
-    "results/tables/friction_sweep.csv",
-    "results/figures/friction_sweep.pdf",
-    "results/figures/friction_sweep.png",
+    f"{RESULTS}/tables/friction_sweep.csv",
+    f"{RESULTS}/figures/friction_sweep.pdf",
+    f"{RESULTS}/figures/friction_sweep.png",
 ]
 if VISCOUS_PAIR:
     EXTRA_OUTPUTS.extend(
         [
-            "results/tables/viscous_correction.csv",
-            "results/tables/viscous_correction_verdict.txt",
+            f"{RESULTS}/tables/viscous_correction.csv",
+            f"{RESULTS}/tables/viscous_correction_verdict.txt",
         ]
     )
 
@@ -30,28 +29,28 @@ rule make_vibration_table:
     """Vibration frequency and damping (and the other modes): Markov, poles of G(omega), fits of V(t)."""
     input:
         response=expand(
-            "results/response/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=GEOMETRIES,
         ),
         velocity=expand(
-            "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=GEOMETRIES,
         ),
-        code=package_files(*CORE, "analysis.py", "dynamics.py"),
+        code=code("make_vibration_table"),
     output:
         report(
-            "results/tables/vibrations.csv",
+            f"{RESULTS}/tables/vibrations.csv",
             caption="../report/vibrations.rst",
-            category="Analysis",
+            category="Tables",
         ),
     log:
         "logs/make_vibration_table/vibrations.log",
     benchmark:
-        "results/benchmarks/make_vibration_table/vibrations.tsv"
+        f"{RESULTS}/benchmarks/make_vibration_table/vibrations.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
@@ -64,33 +63,33 @@ rule make_viscous_correction_table:
     """Dynamic (rMCP07) vs static (MCP07) velocities per phase, geometry and rs; the paper's 40 % claim."""
     input:
         dynamic=expand(
-            "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=DYNAMIC_KERNEL,
             rs=RS,
             geometry=GEOMETRIES,
         ),
         static=expand(
-            "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=STATIC_KERNEL,
             rs=RS,
             geometry=GEOMETRIES,
         ),
-        code=package_files(*CORE, "analysis.py"),
+        code=code("make_viscous_correction_table"),
     output:
         table=report(
-            "results/tables/viscous_correction.csv",
+            f"{RESULTS}/tables/viscous_correction.csv",
             caption="../report/viscous_correction.rst",
-            category="Analysis",
+            category="Tables",
         ),
         verdict=report(
-            "results/tables/viscous_correction_verdict.txt",
+            f"{RESULTS}/tables/viscous_correction_verdict.txt",
             caption="../report/viscous_correction_verdict.rst",
-            category="Analysis",
+            category="Tables",
         ),
     log:
         "logs/make_viscous_correction_table/viscous_correction.log",
     benchmark:
-        "results/benchmarks/make_viscous_correction_table/viscous_correction.tsv"
+        f"{RESULTS}/benchmarks/make_viscous_correction_table/viscous_correction.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
@@ -102,32 +101,20 @@ rule make_viscous_correction_table:
 
 
 rule compute_friction:
-    """d_eq, U''(d_eq), omega_vib, Q0 (with the RPA closed form) and Q_par, Q_perp of one (kernel, rs)."""
+    """Q0, Q_par, Q_perp at d_eq, d_eq, U''(d_eq) and omega_vib of one (kernel, rs) of the sweep."""
     input:
-        kernel_sources,
-        package_files(
-            *CORE,
-            "analysis.py",
-            "statics.py",
-            "dynamics.py",
-            "lindhard.py",
-            "response.py",
-            "quadrature.py",
-            "kernels/__init__.py",
-        ),
+        chi=f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
+        equilibrium=f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
+        code=code("compute_friction"),
     output:
-        "results/friction/{kernel}/rs{rs}.nc",
+        f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
     log:
         "logs/compute_friction/{kernel}/rs{rs}.log",
     benchmark:
-        "results/benchmarks/compute_friction/{kernel}/rs{rs}.tsv"
+        f"{RESULTS}/benchmarks/compute_friction/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
-        kernel_params=lambda w: kernel_params(w.kernel),
-        grid={k: cfg("grid", k) for k in STATIC_GRID_KEYS},
-        d_min=cfg("equilibrium", "d_min"),
-        d_step=cfg("equilibrium", "d_step"),
         impurity=impurity_params(),
     script:
         "../scripts/compute_friction.py"
@@ -137,18 +124,21 @@ rule make_friction_table:
     """The density sweep (every kernel, analysis.sweep_rs) as one table."""
     input:
         friction=expand(
-            "results/friction/{kernel}/rs{rs}.nc", kernel=KERNEL_NAMES, rs=SWEEP_RS
+            f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
+            kernel=KERNEL_NAMES,
+            rs=SWEEP_RS,
         ),
+        code=code("make_friction_table"),
     output:
         report(
-            "results/tables/friction_sweep.csv",
+            f"{RESULTS}/tables/friction_sweep.csv",
             caption="../report/friction_sweep_table.rst",
-            category="Analysis",
+            category="Tables",
         ),
     log:
         "logs/make_friction_table/friction_sweep.log",
     benchmark:
-        "results/benchmarks/make_friction_table/friction_sweep.tsv"
+        f"{RESULTS}/benchmarks/make_friction_table/friction_sweep.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     script:
@@ -159,28 +149,30 @@ rule plot_friction_sweep:
     """Q0, Q_par, Q_perp, d_eq and omega_vib against rs, one line per kernel."""
     input:
         friction=expand(
-            "results/friction/{kernel}/rs{rs}.nc", kernel=KERNEL_NAMES, rs=SWEEP_RS
+            f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
+            kernel=KERNEL_NAMES,
+            rs=SWEEP_RS,
         ),
-        code=package_files("analysis.py", "plotting.py"),
+        code=code("plot_friction_sweep"),
     output:
         pdf=report(
-            "results/figures/friction_sweep.pdf",
+            f"{RESULTS}/figures/friction_sweep.pdf",
             caption="../report/friction_sweep.rst",
-            category="Analysis",
+            category="Figures",
         ),
         png=report(
-            "results/figures/friction_sweep.png",
+            f"{RESULTS}/figures/friction_sweep.png",
             caption="../report/friction_sweep.rst",
-            category="Analysis",
+            category="Figures",
         ),
     log:
         "logs/plot_friction_sweep/friction_sweep.log",
     benchmark:
-        "results/benchmarks/plot_friction_sweep/friction_sweep.tsv"
+        f"{RESULTS}/benchmarks/plot_friction_sweep/friction_sweep.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
-        plot=cfg("plot"),
+        plot=cfg_keys("plot", APPEARANCE),
     script:
         "../scripts/plot_friction_sweep.py"
 

@@ -1,16 +1,35 @@
-"""Configuration checks, wildcard constraints and input helpers shared by all rules."""
+"""Configuration checks, wildcard constraints, code inputs and input helpers shared by all rules."""
 
 import json
 from pathlib import Path
 
 import jsonschema
+from snakemake.exceptions import WorkflowError
 import yaml
 
 import viscous_forces
-from viscous_forces.kernels import KERNELS, get_kernel
 
-PACKAGE_DIR = Path(viscous_forces.__file__).parent
+# Each rule's code inputs are files of the package next to this workflow (src/); the jobs must
+# import that same package (`pip install -e .`, as `make setup` does, or PYTHONPATH=src).
+SRC = Path(workflow.basedir) / "src"
+if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").resolve():
+    raise WorkflowError(
+        f"the workflow in {workflow.basedir} needs its own package {SRC / 'viscous_forces'}, but Python "
+        f"imports {Path(viscous_forces.__file__).parent}; run `make setup` (pip install -e .) in "
+        f"{workflow.basedir} or set PYTHONPATH={SRC}"
+    )
+
+from viscous_forces.codedeps import package_closure
+from viscous_forces.core.kernels import (
+    available_kernels,
+    get_kernel,
+    kernel_module_file,
+)
+from viscous_forces.core.dynamics import get_impurity
+from viscous_forces.figures.velocities import FIGURE_QUANTITIES
+
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
 def _fill_defaults(schema, value):
@@ -57,7 +76,7 @@ def _describe(error):
 
 
 def validate_config(config):
-    """Check the config against the schema and the kernel registry; raise one readable error."""
+    """Check the config against the schema and the kernels; raise one readable error."""
     schema = yaml.safe_load(SCHEMA_PATH.read_text())
     _fill_defaults(schema, config)
     validator = jsonschema.Draft202012Validator(schema)
@@ -65,15 +84,16 @@ def validate_config(config):
         validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path))
     )
     problems = [_describe(e) for e in errors]
+    known = available_kernels()
     for k in config.get("kernels", []):
-        if k not in KERNELS:
+        if k not in known:
             problems.append(
-                f"kernels: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}"
+                f"kernels: unknown kernel {k!r}; available: {', '.join(known)}"
             )
     for k, params in config.get("kernel_params", {}).items():
-        if k not in KERNELS:
+        if k not in known:
             problems.append(
-                f"kernel_params.{k}: unknown kernel {k!r}; allowed: {', '.join(sorted(KERNELS))}"
+                f"kernel_params.{k}: unknown kernel {k!r}; available: {', '.join(known)}"
             )
             continue
         try:
@@ -119,6 +139,7 @@ def rs_label(rs):
 
 
 validate_config(config)
+RESULTS = "results"
 RS = [rs_label(r) for r in config["rs"]]
 EXTRA_IMPURITIES = list(config["extra_impurities"])
 KERNEL_NAMES = list(config["kernels"])
@@ -143,13 +164,15 @@ def canonical(obj):
     return obj
 
 
-def package_files(*names):
-    """Package modules a rule's results depend on (inputs, so that editing them reruns the rule)."""
-    return [str(PACKAGE_DIR / n) for n in dict.fromkeys(names)]
+def code(script):
+    """The package modules that ``workflow/scripts/<script>.py`` imports (its code inputs)."""
+    return [str(p) for p in package_closure(SCRIPTS / f"{script}.py", SRC)]
 
 
-#: Glue every physics stage depends on.
-CORE = ("__init__.py", "electron_gas.py", "io.py", "stages.py")
+def kernel_code(wildcards):
+    """The modules of one kernel (its module and what it imports): tabulate_kernel's extra inputs."""
+    path = kernel_module_file(wildcards.kernel)
+    return [str(p) for p in package_closure(path, SRC)] if path else []
 
 
 def kernel_params(kernel):
@@ -161,15 +184,9 @@ def kernel_params(kernel):
 
 def impurity_params(imp=""):
     """Z1, Z2, M1, M2 of the primary impurity (imp = "") or of a preset (imp = "_<name>")."""
-    from viscous_forces.dynamics import get_impurity
-
     spec = config["impurity"] if imp == "" else imp.lstrip("_")
     i = get_impurity(spec)
     return {"M1": i.M1, "M2": i.M2, "Z1": i.Z1, "Z2": i.Z2}
-
-
-def kernel_sources(wildcards):
-    return package_files(*get_kernel(wildcards.kernel).sources)
 
 
 def cfg(*keys):
@@ -180,13 +197,13 @@ def cfg(*keys):
     return canonical(value)
 
 
+def cfg_keys(section, keys):
+    """Only ``keys`` of a config section, in canonical form."""
+    return canonical({k: config[section][k] for k in keys})
+
+
 def figure_geometry(fig):
-    return {
-        "2": "parallel",
-        "3": "perpendicular",
-        "4": "parallel",
-        "5": "perpendicular",
-    }[str(fig)]
+    return FIGURE_QUANTITIES[int(fig)][0]
 
 
 #: Outputs of optional rule files (e.g. analysis.smk appends its tables and figures here).
@@ -194,12 +211,12 @@ EXTRA_OUTPUTS = []
 
 
 def all_outputs():
-    out = expand("results/figures/fig{n}.{ext}", n=[1], ext=["pdf", "png"])
+    out = expand(f"{RESULTS}/figures/fig{{n}}.{{ext}}", n=[1], ext=["pdf", "png"])
     figs = [f for f in ("2", "3", "4", "5") if figure_geometry(f) in GEOMETRIES]
-    out += expand("results/figures/fig{n}.{ext}", n=figs, ext=["pdf", "png"])
-    out += ["results/tables/summary.csv"]
+    out += expand(f"{RESULTS}/figures/fig{{n}}.{{ext}}", n=figs, ext=["pdf", "png"])
+    out += [f"{RESULTS}/tables/summary.csv"]
     if EXTRA_IMPURITIES:
-        out += ["results/tables/impurities.csv"]
+        out += [f"{RESULTS}/tables/impurities.csv"]
     return out + EXTRA_OUTPUTS
 
 
@@ -208,7 +225,7 @@ def pulse_inputs(wildcards):
     if explicit_duration(wildcards.rs) is not None:
         return []
     return expand(
-        "results/response/rpa/rs{rs}_{geometry}.nc",
+        f"{RESULTS}/response/rpa/rs{{rs}}_{{geometry}}.nc",
         rs=wildcards.rs,
         geometry=["parallel", "perpendicular"],
     )

@@ -1,31 +1,35 @@
+#: Appearance keys of the plot section (every figure), and the time axis (Figs. 2-5).
+APPEARANCE = ("width", "height", "dpi", "font_size", "line_width", "styles", "colors")
+
+
 rule plot_potential:
     """Fig. 1: U(d) and F(d) with d_eq marked."""
     input:
         equilibrium=expand(
-            "results/equilibrium/{kernel}/rs{rs}.nc",
+            f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
             kernel=cfg("plot", "fig1_kernels"),
             rs=rs_label(cfg("plot", "fig1_rs")),
         ),
-        code=package_files("plotting.py"),
+        code=code("plot_potential"),
     output:
         pdf=report(
-            "results/figures/fig1.pdf",
+            f"{RESULTS}/figures/fig1.pdf",
             caption="../report/fig1.rst",
             category="Figures",
         ),
         png=report(
-            "results/figures/fig1.png",
+            f"{RESULTS}/figures/fig1.png",
             caption="../report/fig1.rst",
             category="Figures",
         ),
     log:
         "logs/plot_potential/fig1.log",
     benchmark:
-        "results/benchmarks/plot_potential/fig1.tsv"
+        f"{RESULTS}/benchmarks/plot_potential/fig1.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
-        plot=cfg("plot"),
+        plot=cfg_keys("plot", APPEARANCE),
     script:
         "../scripts/plot_potential.py"
 
@@ -34,31 +38,31 @@ rule plot_velocities:
     """Figs. 2-5: velocities vs time, panels rs, lines per kernel."""
     input:
         velocity=lambda w: expand(
-            "results/velocity/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=figure_geometry(w.fig),
         ),
-        code=package_files("plotting.py"),
+        code=code("plot_velocities"),
     output:
         pdf=report(
-            "results/figures/fig{fig}.pdf",
+            f"{RESULTS}/figures/fig{{fig}}.pdf",
             caption="../report/velocities.rst",
             category="Figures",
         ),
         png=report(
-            "results/figures/fig{fig}.png",
+            f"{RESULTS}/figures/fig{{fig}}.png",
             caption="../report/velocities.rst",
             category="Figures",
         ),
     log:
         "logs/plot_velocities/fig{fig}.log",
     benchmark:
-        "results/benchmarks/plot_velocities/fig{fig}.tsv"
+        f"{RESULTS}/benchmarks/plot_velocities/fig{{fig}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
-        plot=cfg("plot"),
+        plot=cfg_keys("plot", APPEARANCE + ("time_unit",)),
         kernels=KERNEL_NAMES,
         rs=[float(r) for r in RS],
     script:

@@ -1,19 +1,19 @@
 rule tabulate_kernel:
     """f_xc on the static and per-frequency q grids of one (kernel, rs)."""
     input:
-        kernel_sources,
-        package_files(*CORE, "quadrature.py", "kernels/__init__.py"),
+        code=code("tabulate_kernel"),
+        kernel_code=kernel_code,
     output:
-        "results/kernel/{kernel}/rs{rs}.nc",
+        f"{RESULTS}/kernel/{{kernel}}/rs{{rs}}.nc",
     log:
         "logs/tabulate_kernel/{kernel}/rs{rs}.log",
     benchmark:
-        "results/benchmarks/tabulate_kernel/{kernel}/rs{rs}.tsv"
+        f"{RESULTS}/benchmarks/tabulate_kernel/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
         kernel_params=lambda w: kernel_params(w.kernel),
         grid=cfg("grid"),
-        frequency=cfg("frequency"),
+        frequency=cfg_keys("frequency", ("omega_max", "omega_min", "points_per_decade")),
     script:
         "../scripts/tabulate_kernel.py"

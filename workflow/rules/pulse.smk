@@ -1,13 +1,14 @@
 rule derive_pulse:
     """Pulse length T per rs: decay_times / slowest RPA Markov rate, or the configured value."""
     input:
-        pulse_inputs,
+        responses=pulse_inputs,
+        code=code("derive_pulse"),
     output:
-        "results/pulse/rs{rs}.nc",
+        f"{RESULTS}/pulse/rs{{rs}}.nc",
     log:
         "logs/derive_pulse/rs{rs}.log",
     benchmark:
-        "results/benchmarks/derive_pulse/rs{rs}.tsv"
+        f"{RESULTS}/benchmarks/derive_pulse/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:

@@ -1,20 +1,20 @@
 rule solve_response:
     """J integrals, friction coefficients and G_c(omega), G_r(omega) of Eqs. (12)-(13)."""
     input:
-        chi="results/chi/{kernel}/rs{rs}.nc",
-        equilibrium="results/equilibrium/{kernel}/rs{rs}.nc",
-        code=package_files(*CORE, "dynamics.py", "timedomain.py", "statics.py"),
+        chi=f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
+        equilibrium=f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
+        code=code("solve_response"),
     output:
-        "results/response/{kernel}/rs{rs}_{geometry}{imp}.nc",
+        f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
         "logs/solve_response/{kernel}/rs{rs}_{geometry}{imp}.log",
     benchmark:
-        "results/benchmarks/solve_response/{kernel}/rs{rs}_{geometry}{imp}.tsv"
+        f"{RESULTS}/benchmarks/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     params:
         impurity=lambda w: impurity_params(w.imp),
         direct_field=cfg("direct_field_sign"),
-        frequency=cfg("frequency"),
+        response_density=cfg("frequency", "response_density"),
     script:
         "../scripts/solve_response.py"

@@ -2,25 +2,26 @@ rule make_summary_table:
     """One row per (kernel, rs): d_eq, spring constant, vibration frequency, friction, pulse length."""
     input:
         equilibrium=expand(
-            "results/equilibrium/{kernel}/rs{rs}.nc", kernel=KERNEL_NAMES, rs=RS
+            f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc", kernel=KERNEL_NAMES, rs=RS
         ),
         response=expand(
-            "results/response/{kernel}/rs{rs}_{geometry}.nc",
+            f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=GEOMETRIES,
         ),
-        pulse=expand("results/pulse/rs{rs}.nc", rs=RS),
+        pulse=expand(f"{RESULTS}/pulse/rs{{rs}}.nc", rs=RS),
+        code=code("make_summary_table"),
     output:
         report(
-            "results/tables/summary.csv",
+            f"{RESULTS}/tables/summary.csv",
             caption="../report/summary.rst",
             category="Tables",
         ),
     log:
         "logs/make_summary_table/summary.log",
     benchmark:
-        "results/benchmarks/make_summary_table/summary.tsv"
+        f"{RESULTS}/benchmarks/make_summary_table/summary.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     script:
@@ -31,29 +32,30 @@ rule make_impurity_table:
     """The primary and the extra impurities side by side: frequencies, friction, peak velocities."""
     input:
         response=expand(
-            "results/response/{kernel}/rs{rs}_{geometry}{imp}.nc",
+            f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=GEOMETRIES,
             imp=[""] + [f"_{i}" for i in EXTRA_IMPURITIES],
         ),
         velocity=expand(
-            "results/velocity/{kernel}/rs{rs}_{geometry}{imp}.nc",
+            f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
             kernel=KERNEL_NAMES,
             rs=RS,
             geometry=GEOMETRIES,
             imp=[""] + [f"_{i}" for i in EXTRA_IMPURITIES],
         ),
+        code=code("make_impurity_table"),
     output:
         report(
-            "results/tables/impurities.csv",
+            f"{RESULTS}/tables/impurities.csv",
             caption="../report/impurities.rst",
             category="Tables",
         ),
     log:
         "logs/make_impurity_table/impurities.log",
     benchmark:
-        "results/benchmarks/make_impurity_table/impurities.tsv"
+        f"{RESULTS}/benchmarks/make_impurity_table/impurities.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
     script:

@@ -4,28 +4,32 @@ import time
 
 from viscous_forces.io import read_dataset, write_dataset
 from viscous_forces.logs import log_path, script_logger
-from viscous_forces.stages import find_equilibrium
+from viscous_forces.stages.equilibrium import find_equilibrium
 
 
-def main(chi_file, equilibrium, d_max, z1z2, output, log=None):
+def main(chi_file, kernel, rs, equilibrium, d_max, output, log=None):
     logger = script_logger("find_equilibrium", log)
     t0 = time.perf_counter()
     ds = find_equilibrium(
-        read_dataset(chi_file),
+        read_dataset(chi_file, kernel=kernel, rs=float(rs)),
         d_min=equilibrium["d_min"],
         d_max=d_max,
         d_step=equilibrium["d_step"],
         curve=(equilibrium["curve_d_min"], equilibrium["curve_d_max"], equilibrium["curve_points"]),
-        z1z2=z1z2,
     )
     write_dataset(ds, output)
     logger.info(
         "%s rs=%g: d_eq = %.9f bohr, U(d_eq) = %.6e Ha, k = U''(d_eq) = %.6e Ha/bohr^2, F(d_eq) = %.1e Ha/bohr, %.2f s",
-        ds.attrs["kernel"], ds.attrs["rs"], float(ds["d_eq"]), float(ds["energy_eq"]), float(ds["spring_constant"]),
-        float(ds["force_residual"]), time.perf_counter() - t0,
+        ds.attrs["kernel"],
+        ds.attrs["rs"],
+        float(ds["d_eq"]),
+        float(ds["energy_eq"]),
+        float(ds["spring_constant"]),
+        float(ds["force_residual"]),
+        time.perf_counter() - t0,
     )
 
 
 if "snakemake" in globals():
-    p = snakemake.params
-    main(snakemake.input.chi, dict(p.equilibrium), p.d_max, p.z1z2, snakemake.output[0], log_path(snakemake))
+    w, p = snakemake.wildcards, snakemake.params
+    main(snakemake.input.chi, w.kernel, w.rs, dict(p.equilibrium), p.d_max, snakemake.output[0], log_path(snakemake))

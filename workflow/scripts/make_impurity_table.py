@@ -1,19 +1,14 @@
 """Rule make_impurity_table: the primary and the extra impurities side by side."""
 
-import csv
-
 from viscous_forces.io import read_dataset
 from viscous_forces.logs import log_path, script_logger
-from viscous_forces.stages import impurity_rows
+from viscous_forces.tables import IMPURITY_UNITS, impurity_rows, write_csv
 
 
 def main(response_files, velocity_files, output, log=None):
     logger = script_logger("make_impurity_table", log)
     rows = impurity_rows([read_dataset(f) for f in response_files], [read_dataset(f) for f in velocity_files])
-    with open(output, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, IMPURITY_UNITS, output)
     logger.info("%d rows written to %s", len(rows), output)
 
 

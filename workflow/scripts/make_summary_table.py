@@ -1,10 +1,8 @@
 """Rule make_summary_table: one row per (kernel, rs) with the key numbers of the run."""
 
-import csv
-
 from viscous_forces.io import read_dataset
 from viscous_forces.logs import log_path, script_logger
-from viscous_forces.stages import summary_rows
+from viscous_forces.tables import SUMMARY_UNITS, summary_rows, write_csv
 
 
 def main(equilibrium_files, response_files, pulse_files, output, log=None):
@@ -14,13 +12,11 @@ def main(equilibrium_files, response_files, pulse_files, output, log=None):
         [read_dataset(f) for f in response_files],
         [read_dataset(f) for f in pulse_files],
     )
-    with open(output, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, SUMMARY_UNITS, output)
     for row in rows:
         logger.info("%s", row)
 
 
 if "snakemake" in globals():
-    main(list(snakemake.input.equilibrium), list(snakemake.input.response), list(snakemake.input.pulse), snakemake.output[0], log_path(snakemake))
+    i = snakemake.input
+    main(list(i.equilibrium), list(i.response), list(i.pulse), snakemake.output[0], log_path(snakemake))

@@ -2,31 +2,38 @@
 
 import time
 
+from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.io import write_dataset
 from viscous_forces.logs import log_path, script_logger
-from viscous_forces.quadrature import GridSpec
-from viscous_forces.stages import FrequencySpec, tabulate_kernel
+from viscous_forces.stages.kernel import tabulate_kernel
 
 
 def main(kernel, rs, kernel_params, grid, frequency, output, log=None):
     logger = script_logger("tabulate_kernel", log)
     t0 = time.perf_counter()
-    freq = {k: v for k, v in frequency.items() if k != "response_density"}
-    ds = tabulate_kernel(float(rs), kernel, kernel_params, GridSpec(**grid), FrequencySpec(**freq))
+    ds = tabulate_kernel(float(rs), kernel, kernel_params, GridSpec(**grid), FrequencySpec(**frequency))
     write_dataset(ds, output)
     logger.info(
         "kernel %s rs=%s params=%s: %d static q nodes, %d frequencies x %d nodes, %.2f s",
-        kernel, rs, kernel_params, ds.sizes["q_static"], ds.sizes["omega"], ds.sizes["node"], time.perf_counter() - t0,
+        kernel,
+        rs,
+        kernel_params,
+        ds.sizes["q_static"],
+        ds.sizes["omega"],
+        ds.sizes["node"],
+        time.perf_counter() - t0,
     )
 
 
 if "snakemake" in globals():
+    p = snakemake.params
     main(
         snakemake.wildcards.kernel,
         snakemake.wildcards.rs,
-        dict(snakemake.params.kernel_params),
-        dict(snakemake.params.grid),
-        dict(snakemake.params.frequency),
+        dict(p.kernel_params),
+        dict(p.grid),
+        dict(p.frequency),
         snakemake.output[0],
         log_path(snakemake),
     )

@@ -1,0 +1,107 @@
+"""Which of the package's own modules a Python file imports, directly or transitively.
+
+The workflow uses this to make each rule's code inputs exactly the package modules its script
+loads: editing a module reruns the rules that import it, and nothing else.  The analysis is
+static (``ast``): every ``import`` statement counts, also inside functions, and importing
+``a.b.c`` loads the packages ``a`` and ``a.b`` first, so their ``__init__.py`` files count too.
+Kernel modules are found by name at run time (:func:`viscous_forces.core.kernels.get_kernel`), so
+no script imports them statically; the workflow adds the closure of the one kernel a job uses.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "viscous_forces"
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    """File of module ``dotted`` (a package's __init__.py for a package) under ``root``, or None."""
+    base = root.joinpath(*dotted.split("."))
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    return None
+
+
+def _module_name(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _with_parents(dotted: str) -> list[str]:
+    parts = dotted.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _imported_names(tree: ast.AST, current: str | None, is_package: bool) -> set[str]:
+    """Dotted names a module imports (absolute), including ``from x import y`` submodule candidates."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if current is None:
+                    continue
+                pkg = current if is_package else current.rpartition(".")[0]
+                for _ in range(node.level - 1):
+                    pkg = pkg.rpartition(".")[0]
+                base = f"{pkg}.{node.module}" if node.module else pkg
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)  # may be submodules
+    return names
+
+
+@cache
+def _direct(root: Path, path: Path) -> frozenset[Path]:
+    """Package files that ``path`` imports directly (with the parent packages they load)."""
+    try:
+        current = _module_name(root, path)
+    except ValueError:  # a file outside the package (a workflow script)
+        current = None
+    tree = ast.parse(path.read_text(), filename=str(path))
+    out = set()
+    for name in _imported_names(tree, current, path.name == "__init__.py"):
+        if name != PACKAGE and not name.startswith(PACKAGE + "."):
+            continue
+        for dotted in _with_parents(name):
+            f = _module_file(root, dotted)
+            if f is not None:
+                out.add(f)
+    return frozenset(out)
+
+
+def package_closure(path, src_root) -> list[Path]:
+    """Sorted package files that the Python file ``path`` loads when it is run or imported.
+
+    Parameters
+    ----------
+    path : path-like
+        A workflow script or a package module.
+    src_root : path-like
+        The directory holding the package (``<repo>/src``).
+    """
+    root = Path(src_root).resolve()
+    start = Path(path).resolve()
+    seen: set[Path] = set()
+    todo = [start]
+    if start.is_relative_to(root):
+        # a package module: loading it loads itself and its parent packages
+        seen.update(f for d in _with_parents(_module_name(root, start)) if (f := _module_file(root, d)))
+        todo = sorted(seen)
+    while todo:
+        f = todo.pop()
+        for dep in _direct(root, f):
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return sorted(seen)

@@ -1,0 +1,76 @@
+r"""Interacting density response of the homogeneous electron gas, paper Eq. (15).
+
+.. math::
+
+    \frac{1}{\chi^h(q,\omega)} = \frac{1}{\chi_s(q,\omega)} - \frac{4\pi}{q^2} - f_{xc}(q,\omega)
+    \quad\Longleftrightarrow\quad
+    \chi^h = \frac{\chi_s}{1 - (4\pi/q^2 + f_{xc})\,\chi_s},
+
+evaluated in the second form, which never divides by :math:`\chi_s` (it crosses zero at finite
+frequency).  Units: :math:`\chi` in 1/(Ha bohr^3), :math:`f_{xc}` in Ha bohr^3, q in bohr^-1,
+omega in Ha.  See docs/theory.md, "Response of the electron gas".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .electron_gas import ElectronGas
+from .kernels import check_real_frequency, get_kernel
+from .lindhard import lindhard
+
+
+def dielectric(chi_s: np.ndarray, q: np.ndarray, fxc: np.ndarray) -> np.ndarray:
+    r""":math:`\tilde\varepsilon = 1 - (4\pi/q^2 + f_{xc})\chi_s = \chi_s/\chi^h` (arrays broadcast)."""
+    return 1.0 - (4.0 * np.pi / (q * q) + fxc) * chi_s
+
+
+def dyson(chi_s: np.ndarray, q: np.ndarray, fxc: np.ndarray) -> np.ndarray:
+    r"""Eq. (15): :math:`\chi^h = \chi_s/(1 - (4\pi/q^2 + f_{xc})\chi_s)` (arrays broadcast).
+
+    Parameters
+    ----------
+    chi_s : array_like
+        Lindhard response (1/(Ha bohr^3)).
+    q : array_like
+        Wave vector (bohr^-1), > 0.
+    fxc : array_like
+        Exchange-correlation kernel (Ha bohr^3); 0 gives the RPA.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\chi^h` (1/(Ha bohr^3)), real or complex as the inputs.
+    """
+    return chi_s / dielectric(chi_s, q, fxc)
+
+
+def chi_h(q, omega, rs: float, kernel: str = "rpa", **params) -> np.ndarray:
+    r"""Interacting response :math:`\chi^h(q,\omega)` of Eq. (15) for a named kernel.
+
+    Parameters
+    ----------
+    q : array_like
+        Wave vector (bohr^-1), > 0.
+    omega : array_like
+        Real frequency (Ha), broadcast against ``q``; retarded,
+        :math:`\chi^h(q,-\omega) = \chi^h(q,\omega)^*`.  Complex frequencies are refused.
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name: ``"rpa"``, ``"alda"``, ``"mcp07"``, ``"rmcp07"`` or any kernel module found by
+        :func:`viscous_forces.core.kernels.get_kernel`.
+    **params
+        Kernel parameters overriding the published defaults.
+
+    Returns
+    -------
+    numpy.ndarray of complex128
+        :math:`\chi^h` in 1/(Ha bohr^3), shape ``np.broadcast_shapes(q.shape, omega.shape)``.
+    """
+    gas = ElectronGas(rs)
+    kern = get_kernel(kernel)
+    omega = check_real_frequency(omega)
+    q = np.asarray(q, dtype=float)
+    fxc = kern(q, omega, gas.rs, **params)
+    return dyson(lindhard(q, omega, gas.kF), q, fxc)

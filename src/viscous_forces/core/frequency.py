@@ -1,0 +1,117 @@
+r"""Frequency grids: the log-spaced grid of the J integrals and the grid of G(omega).
+
+The J integrals vary with omega only on electronic scales, so a log-spaced grid from
+``omega_min`` to ``omega_max`` (units of omega_p) with a spline in ln omega represents them.
+G(omega) has narrow nuclear features (the friction peak at 0, the vibrational resonance), which
+:func:`response_frequency_grid` resolves; :func:`check_resolution` refuses a grid that does not
+(docs/theory.md, "Numerical grids").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FrequencySpec:
+    """Frequency range of the J integrals and of G (in units of the plasma frequency).
+
+    Attributes
+    ----------
+    omega_max : float
+        Largest frequency, units of omega_p (the nuclear dynamics lives below ~1e-2 omega_p;
+        beyond omega_max the analytic 1/omega tail of G is used).
+    omega_min : float
+        Smallest non-zero J-grid frequency, units of omega_p (below it J/omega is interpolated
+        linearly to its exact omega -> 0 limit, -i Q).
+    points_per_decade : int
+        Logarithmic density of the J grid.
+    """
+
+    omega_max: float = 0.5
+    omega_min: float = 1e-6
+    points_per_decade: int = 8
+
+    def __post_init__(self) -> None:
+        if not (0 < self.omega_min < self.omega_max <= 0.9):
+            raise ValueError(
+                "frequency grid needs 0 < omega_min < omega_max <= 0.9 (units of omega_p), "
+                f"got omega_min={self.omega_min!r}, omega_max={self.omega_max!r}"
+            )
+        if not (2 <= self.points_per_decade <= 200):
+            raise ValueError(f"frequency.points_per_decade must be in [2, 200], got {self.points_per_decade!r}")
+
+    def grid(self, omega_p: float) -> np.ndarray:
+        """Log-spaced J-grid frequencies (Ha)."""
+        decades = np.log10(self.omega_max / self.omega_min)
+        n = int(np.ceil(decades * self.points_per_decade)) + 1
+        return omega_p * np.geomspace(self.omega_min, self.omega_max, n)
+
+
+#: Points of the three parts of the G grid at response density 1 (docs/theory.md, "Numerical grids").
+G_GRID_POINTS = {"peak": 500, "log": 600, "resonance": 500}
+#: Half-widths of the linear parts: 60 decay rates around the peak and the resonance.
+G_GRID_SPAN = 60.0
+#: Largest grid spacing accepted across a feature, in units of its half-width: piecewise-linear
+#: Filon integration of a Lorentzian sampled at half its width biases V(t) by < 1e-4 j0/n.
+MAX_SPACING_PER_WIDTH = 0.5
+
+
+def response_frequency_grid(
+    rates, omega_max: float, omega_vib: float | None = None, vib_width: float | None = None, density: float = 1.0
+) -> np.ndarray:
+    r"""Frequency grid resolving every feature of :math:`G(\omega)` (docs/theory.md, "Numerical grids").
+
+    Union of ``linspace(0, 60 Gamma_max, 500)``, ``linspace(omega_vib -+ 60 Gamma_r/2, 500)``
+    (parallel only) and ``geomspace(Gamma_min/50, omega_max, 600)``, each count scaled by
+    ``density`` (2 doubles the grid for convergence checks).
+
+    Parameters
+    ----------
+    rates : array_like
+        Markov decay rates (1/a.u.), > 0.
+    omega_max : float
+        Upper end (Ha).
+    omega_vib, vib_width : float, optional
+        Centre and half-width (Ha) of the vibrational resonance.
+    """
+    rates = np.asarray(rates, dtype=float)
+    if np.any(rates <= 0):
+        raise ValueError(f"decay rates must be > 0, got {rates!r}")
+    g_min, g_max = rates.min(), rates.max()
+    parts = [
+        np.linspace(0.0, min(G_GRID_SPAN * g_max, omega_max), int(G_GRID_POINTS["peak"] * density)),
+        np.geomspace(g_min / 50.0, omega_max, int(G_GRID_POINTS["log"] * density)),
+    ]
+    if omega_vib is not None and vib_width is not None:
+        lo = max(omega_vib - G_GRID_SPAN * vib_width, 0.0)
+        hi = min(omega_vib + G_GRID_SPAN * vib_width, omega_max)
+        parts.append(np.linspace(lo, hi, int(G_GRID_POINTS["resonance"] * density)))
+    grid = np.unique(np.concatenate(parts))
+    # Drop points closer than 1e-9 relative (unique() keeps near-duplicates from the unions).
+    keep = np.concatenate([[True], np.diff(grid) > 1e-9 * grid[1:]])
+    return grid[keep]
+
+
+def check_resolution(omega: np.ndarray, features, density: float) -> None:
+    """Refuse a G grid too coarse for piecewise-linear (Filon) integration of its features.
+
+    ``features`` are (centre, half-width) pairs in Ha: the friction peak (0, Gamma_min) and, for
+    the parallel geometry, the vibrational resonance (omega_vib, Gamma_r/2).  Across each the
+    spacing must not exceed :data:`MAX_SPACING_PER_WIDTH` half-widths.
+
+    Raises
+    ------
+    ValueError
+        Naming ``frequency.response_density`` and the spacing found.
+    """
+    for centre, width in features:
+        near = omega[np.abs(omega - centre) <= 3 * width]
+        spacing = np.max(np.diff(near)) if near.size > 1 else np.inf
+        if spacing > MAX_SPACING_PER_WIDTH * width:
+            raise ValueError(
+                f"frequency.response_density = {density} is too coarse: spacing {spacing:.3g} Ha near "
+                f"omega = {centre:.3g} Ha exceeds half the feature width {width:.3g} Ha; use >= 0.5"
+            )

@@ -1,0 +1,256 @@
+r"""Current pulses and the superposition of step responses (paper Eq. 14; docs/theory.md, "Pulses").
+
+The paper's pulse is rectangular, :math:`\overline{\delta j}(t) = j_0[H(T - t) - H(-t)]` (Eq. 14);
+smooth ramps, a Gaussian and an AC drive are offered besides.  By linearity every velocity is a
+superposition of unit-step responses S(t) (:mod:`viscous_forces.core.filon`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+
+from .filon import StepResponse
+
+#: Default rise time of the ramp pulse (each edge) and standard deviation of the Gaussian pulse,
+#: in units of the pulse length T.
+DEFAULT_RISE_FRACTION = 0.05
+DEFAULT_WIDTH_FRACTION = 1.0 / 6.0
+
+
+class Pulse(ABC):
+    r"""A current pulse :math:`\overline{\delta j}(t) = j_0\,p(t)` of characteristic length T (a.u.).
+
+    By linearity (Duhamel), with S the unit-step response,
+
+    .. math::
+
+        V(t) = \sum_j h_j\,S(t - t_j) + \int ds\,S(t - s)\,p_s'(s),
+
+    where :math:`(t_j, h_j)` are the jumps of p and :math:`p_s'` the derivative of its continuous
+    part.  Subclasses define :meth:`shape`, :meth:`jumps`, :meth:`smooth_derivative` and
+    :meth:`window`; :func:`pulse_response` does the superposition on a uniform time grid.
+    """
+
+    duration: float
+
+    def _check_duration(self) -> None:
+        if not (np.isfinite(self.duration) and self.duration > 0):
+            raise ValueError(f"pulse duration T must be finite and > 0 a.u., got {self.duration!r}")
+
+    @abstractmethod
+    def shape(self, t) -> np.ndarray:
+        """p(t), dimensionless."""
+
+    def jumps(self) -> tuple[tuple[float, float], ...]:
+        """Discontinuities (t_j, h_j) of p (a.u., dimensionless)."""
+        return ()
+
+    def smooth_derivative(self, t) -> np.ndarray:
+        """dp/dt of the continuous part of p (1/a.u.)."""
+        return np.zeros_like(np.asarray(t, dtype=float))
+
+    def window(self) -> tuple[float, float]:
+        """Interval (a.u.) outside which p is constant (to 1e-12 relative)."""
+        return 0.0, self.duration
+
+    def response(self, step: StepResponse, t) -> np.ndarray:
+        """Velocity response at arbitrary times t from the jumps alone (pulses without a smooth
+        part, e.g. rectangular); use :func:`pulse_response` on a uniform grid otherwise."""
+        lo, hi = self.window()
+        if np.any(self.smooth_derivative(np.linspace(lo, hi, 257)) != 0):
+            raise NotImplementedError(f"{type(self).__name__} has a smooth part: use pulse_response()")
+        t = np.asarray(t, dtype=float)
+        return sum(h * step(t - tj) for tj, h in self.jumps())
+
+
+@dataclass(frozen=True)
+class RectangularPulse(Pulse):
+    r"""Eq. (14): :math:`\overline{\delta j}(t) = j_0[H(T - t) - H(-t)]`, duration T (a.u.)."""
+
+    duration: float
+
+    def __post_init__(self) -> None:
+        self._check_duration()
+
+    def shape(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        return ((t > 0) & (t < self.duration)).astype(float)
+
+    def jumps(self):
+        return ((0.0, 1.0), (self.duration, -1.0))
+
+
+def _raised_cosine(x: np.ndarray) -> np.ndarray:
+    return np.where(x <= 0, 0.0, np.where(x >= 1, 1.0, 0.5 * (1 - np.cos(np.pi * np.clip(x, 0, 1)))))
+
+
+@dataclass(frozen=True)
+class SmoothRampPulse(Pulse):
+    r"""Rectangular pulse with raised-cosine edges of rise time :math:`\tau`:
+    :math:`p(t) = s(t/\tau) - s((t - T)/\tau)`, :math:`s(x) = (1 - \cos\pi x)/2` on [0, 1].
+    Tends to :class:`RectangularPulse` as :math:`\tau \to 0`."""
+
+    duration: float
+    rise_time: float
+
+    def __post_init__(self) -> None:
+        self._check_duration()
+        if not (0 < self.rise_time <= self.duration):
+            raise ValueError(f"pulse rise_time must be in (0, T = {self.duration:g}] a.u., got {self.rise_time!r}")
+
+    def shape(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        return _raised_cosine(t / self.rise_time) - _raised_cosine((t - self.duration) / self.rise_time)
+
+    def smooth_derivative(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        tau = self.rise_time
+
+        def ds(x):
+            return np.where((x > 0) & (x < 1), 0.5 * np.pi / tau * np.sin(np.pi * np.clip(x, 0, 1)), 0.0)
+
+        return ds(t / tau) - ds((t - self.duration) / tau)
+
+    def window(self):
+        return 0.0, self.duration + self.rise_time
+
+
+@dataclass(frozen=True)
+class GaussianPulse(Pulse):
+    r"""Gaussian pulse :math:`p(t) = \exp[-(t - t_0)^2/(2\sigma^2)]`, centred at :math:`t_0 = T/2`
+    with standard deviation :math:`\sigma` (a.u.).  Its area is :math:`\sqrt{2\pi}\sigma`."""
+
+    duration: float
+    width: float
+
+    def __post_init__(self) -> None:
+        self._check_duration()
+        if not (0 < self.width <= self.duration):
+            raise ValueError(f"pulse width (sigma) must be in (0, T = {self.duration:g}] a.u., got {self.width!r}")
+
+    @property
+    def center(self) -> float:
+        return 0.5 * self.duration
+
+    def shape(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        return np.exp(-0.5 * ((t - self.center) / self.width) ** 2)
+
+    def smooth_derivative(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        x = (t - self.center) / self.width
+        return -x / self.width * np.exp(-0.5 * x * x)
+
+    def window(self):
+        half = 7.5 * self.width  # exp(-7.5^2/2) < 1e-12
+        return self.center - half, self.center + half
+
+
+@dataclass(frozen=True)
+class ACPulse(Pulse):
+    r"""AC drive switched on for a time T: :math:`p(t) = \sin(\Omega t)\,[H(t) - H(t - T)]`,
+    angular frequency :math:`\Omega` (Ha, i.e. rad per a.u. of time)."""
+
+    duration: float
+    frequency: float
+
+    def __post_init__(self) -> None:
+        self._check_duration()
+        if not (np.isfinite(self.frequency) and self.frequency > 0):
+            raise ValueError(f"pulse frequency must be finite and > 0 Ha, got {self.frequency!r}")
+
+    def shape(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        return np.where((t > 0) & (t < self.duration), np.sin(self.frequency * t), 0.0)
+
+    def jumps(self):
+        return ((self.duration, -float(np.sin(self.frequency * self.duration))),)
+
+    def smooth_derivative(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        # closed interval: the trapezoid rule of pulse_response takes the one-sided limits at the ends
+        return np.where((t >= 0) & (t <= self.duration), self.frequency * np.cos(self.frequency * t), 0.0)
+
+
+PULSE_SHAPES = {"rectangular": RectangularPulse, "ramp": SmoothRampPulse, "gaussian": GaussianPulse, "ac": ACPulse}
+
+
+def make_pulse(
+    shape: str,
+    duration: float,
+    rise_time: float | None = None,
+    width: float | None = None,
+    frequency: float | None = None,
+) -> Pulse:
+    """Build a pulse by name (``rectangular``, ``ramp``, ``gaussian``, ``ac``).
+
+    Parameters
+    ----------
+    shape : str
+    duration : float
+        Pulse length T (a.u. of time).
+    rise_time : float, optional
+        ``ramp``: rise time of each edge in units of T (default :data:`DEFAULT_RISE_FRACTION`).
+    width : float, optional
+        ``gaussian``: standard deviation in units of T (default :data:`DEFAULT_WIDTH_FRACTION`).
+    frequency : float, optional
+        ``ac``: angular frequency (Ha), required.
+    """
+    if shape not in PULSE_SHAPES:
+        raise ValueError(f"pulse.shape must be one of {', '.join(PULSE_SHAPES)}, got {shape!r}")
+    if shape == "rectangular":
+        return RectangularPulse(duration)
+    if shape == "ramp":
+        return SmoothRampPulse(duration, (DEFAULT_RISE_FRACTION if rise_time is None else rise_time) * duration)
+    if shape == "gaussian":
+        return GaussianPulse(duration, (DEFAULT_WIDTH_FRACTION if width is None else width) * duration)
+    if frequency is None:
+        raise ValueError("pulse.frequency (Ha) is required for the 'ac' pulse shape")
+    return ACPulse(duration, frequency)
+
+
+def pulse_response(step_lags: np.ndarray, pulse: Pulse, k: np.ndarray, dt: float) -> np.ndarray:
+    """Superpose unit-step responses for ``pulse`` on the uniform grid t = k dt (Duhamel).
+
+    Parameters
+    ----------
+    step_lags : ndarray, shape (L + 1, m)
+        S(l dt) for l = 0..L (row 0 ignored: S = 0 for t <= 0), L >= k[-1] - k[0].
+    pulse : Pulse
+        Its jumps must lie on the grid (multiples of dt); its smooth derivative is integrated by
+        the trapezoid rule on the same grid (error O(dt^2)).
+    k : ndarray of int, consecutive
+    dt : float
+
+    Returns
+    -------
+    ndarray, shape (len(k), m)
+    """
+    S = np.array(step_lags, dtype=float)
+    S[0] = 0.0
+    out = np.zeros((k.size, S.shape[1]))
+    for tj, h in pulse.jumps():
+        mj = tj / dt
+        if abs(mj - round(mj)) > 1e-9 * max(1.0, abs(mj)):
+            raise ValueError(f"pulse jump at t = {tj} a.u. is not on the time grid (dt = {dt})")
+        lag = k - int(round(mj))
+        ok = (lag > 0) & (lag < S.shape[0])
+        out[ok] += h * S[lag[ok]]
+    lo, hi = pulse.window()
+    i = np.arange(int(np.floor(lo / dt)), int(np.ceil(hi / dt)) + 1)
+    dp = pulse.smooth_derivative(i * dt)
+    if np.any(dp != 0):
+        from scipy.signal import fftconvolve
+
+        w = np.ones(i.size)
+        w[[0, -1]] = 0.5
+        src = (dt * w * dp)[:, None]
+        # V_s(k) = sum_i src_i S(k - i): full convolution indexed from i[0] + 0
+        conv = fftconvolve(src, S, axes=0)  # index n <-> k = i[0] + n
+        n = k - i[0]
+        ok = (n >= 0) & (n < conv.shape[0])
+        out[ok] += conv[n[ok]]
+    return out

@@ -1,0 +1,110 @@
+"""Shared appearance of the figures: options, colours and line styles per kernel, saving.
+
+Colours are the colour-blind-safe palette of Okabe & Ito (2008); every kernel also has its own
+line style, so that the figures read in grey-scale print.  Kernels without a configured colour or
+style (e.g. a newly added kernel) get the next unused ones, in the order of the figure's legend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from ..constants import AU_TIME_PS
+
+#: The paper's line styles: rMCP07 solid (a), static MCP07 dashed (b), RPA dotted (c).
+DEFAULT_STYLES = {"rmcp07": "-", "mcp07": "--", "rpa": ":", "alda": "-."}
+#: Okabe-Ito colours: blue, vermillion, black, bluish green.
+DEFAULT_COLORS = {"rmcp07": "#0072B2", "mcp07": "#D55E00", "rpa": "#000000", "alda": "#009E73"}
+#: Colours and styles handed out to kernels without a configured one (Okabe-Ito: reddish purple,
+#: orange, sky blue, yellow).
+EXTRA_COLORS = ("#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+EXTRA_STYLES = ((0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 2)))
+
+
+@dataclass(frozen=True)
+class PlotOptions:
+    """Figure appearance (never affects any computed number).
+
+    Attributes
+    ----------
+    width, height : float
+        Figure width and the height of one row of panels (inches).
+    dpi : int
+        PNG resolution.
+    font_size, line_width : float
+        Points.
+    time_unit : {"ps", "au"}
+        Unit of the time axes.
+    styles, colors : mapping
+        Line style and colour per kernel name.
+    """
+
+    width: float = 7.2
+    height: float = 2.6
+    dpi: int = 200
+    font_size: float = 9.0
+    line_width: float = 1.3
+    time_unit: str = "ps"
+    styles: Mapping[str, object] = field(default_factory=lambda: dict(DEFAULT_STYLES))
+    colors: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COLORS))
+
+    def __post_init__(self) -> None:
+        if self.time_unit not in ("ps", "au"):
+            raise ValueError(f"plot.time_unit must be 'ps' or 'au', got {self.time_unit!r}")
+        if not (1 <= self.width <= 30 and 1 <= self.height <= 30 and 50 <= self.dpi <= 1200):
+            raise ValueError(f"plot size out of range: width={self.width}, height={self.height}, dpi={self.dpi}")
+
+    def styles_for(self, kernels: Sequence[str]) -> dict[str, dict]:
+        """matplotlib line keyword arguments per kernel; unconfigured kernels get unused ones."""
+        used_colors = {self.colors[k] for k in kernels if k in self.colors}
+        used_styles = {self.styles[k] for k in kernels if k in self.styles if isinstance(self.styles[k], str)}
+        free_colors = [c for c in EXTRA_COLORS if c not in used_colors]
+        free_styles = [s for s in EXTRA_STYLES if s not in used_styles]
+        out = {}
+        for k in kernels:
+            if k in self.colors:
+                color = self.colors[k]
+            else:
+                color = free_colors.pop(0) if free_colors else "0.5"
+            if k in self.styles:
+                style = self.styles[k]
+            else:
+                style = free_styles.pop(0) if free_styles else "-"
+            out[k] = {"linestyle": style, "color": color, "linewidth": self.line_width}
+        return out
+
+
+def rc(opts: PlotOptions) -> dict:
+    """matplotlib rc parameters of the figures."""
+    return {
+        "font.size": opts.font_size,
+        "axes.labelsize": opts.font_size,
+        "legend.fontsize": opts.font_size - 1,
+        "xtick.direction": "in",
+        "ytick.direction": "in",
+        "xtick.top": True,
+        "ytick.right": True,
+        "savefig.bbox": "standard",  # layout is done by tight_layout; "tight" would draw twice
+        "pdf.fonttype": 42,
+    }
+
+
+def save(fig, paths: Sequence[str], dpi: int) -> None:
+    """Write ``fig`` to every path (format from the suffix); PDFs without a creation date."""
+    for p in paths:
+        meta = {"CreationDate": None} if str(p).endswith(".pdf") else {}
+        fig.savefig(p, dpi=dpi, metadata=meta)
+    plt.close(fig)
+
+
+def time_axis(opts: PlotOptions) -> tuple[float, str]:
+    """Factor from a.u. of time to the axis unit, and the axis label."""
+    if opts.time_unit == "ps":
+        return AU_TIME_PS, "time $t$ (ps)"
+    return 1e-5, r"time $t$ ($10^5$ a.u.)"

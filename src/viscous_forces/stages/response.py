@@ -1,0 +1,176 @@
+"""Stage 4, ``solve_response``: friction, J integrals and G_c(omega), G_r(omega) of Eqs. (12)-(13)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+import xarray as xr
+
+from ..core.dynamics import (
+    Impurity,
+    MarkovModel,
+    check_geometry,
+    dc_limit,
+    direct_field_sign,
+    friction_coefficients,
+    interpolate_jtilde,
+    j_integrals,
+    solve_2x2,
+)
+from ..core.electron_gas import ElectronGas
+from ..core.frequency import check_resolution, response_frequency_grid
+from ..io import parameters
+from .common import check_derived, require_stage, scalar, stage_attrs, var
+
+
+def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset) -> dict[str, float]:
+    """Friction coefficients Q0 and Q_parallel, Q_perpendicular at d_eq (a.u., Z = 1; docs/theory.md, "Friction").
+
+    Returns
+    -------
+    dict with keys ``"J0"`` (Q0), ``"parallel"``, ``"perpendicular"``.
+    """
+    require_stage(chi_ds, "chi")
+    require_stage(eq_ds, "equilibrium")
+    check_derived(chi_ds, eq_ds)
+    return friction_coefficients(
+        chi_ds["q_static"].values,
+        chi_ds["weight_static"].values,
+        chi_ds["friction_density"].values,
+        float(eq_ds["d_eq"]),
+    )
+
+
+def solve_response(
+    chi_ds: xr.Dataset,
+    eq_ds: xr.Dataset,
+    impurity: Impurity,
+    geometry: str,
+    direct_field: str = "printed",
+    density: float = 1.0,
+) -> xr.Dataset:
+    """J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
+
+    Parameters
+    ----------
+    chi_ds, eq_ds : xarray.Dataset
+        Outputs of :func:`~viscous_forces.stages.chi.compute_chi` and of
+        :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from it.
+    impurity : Impurity
+        Charges (e) and masses (m_e); the restoring constant is Z1 Z2 U''(d_eq).
+    geometry : {"parallel", "perpendicular"}
+        Current along or across the molecular axis.
+    direct_field : {"printed", "derived"}
+        Sign of the direct-field terms (docs/theory.md, "Deviations from the paper").
+    density : float
+        Scale of the number of G frequencies (2 doubles them, for convergence checks).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``G_c``, ``G_r`` (complex, bohr^3; n G is in units of the drift velocity per j0/n) on
+        ``omega`` (Ha), with the exact G(0) = (1/n, 0) at omega = 0; ``J0_tilde``, ``Jg_tilde``
+        (J/omega, Ha^-2 bohr^-4) on ``omega_j`` (Ha); scalars ``friction_q0``, ``friction_qg``
+        (a.u.), ``spring`` (Ha/bohr^2), ``d_eq`` (bohr), ``density`` (bohr^-3), ``sigma``,
+        ``omega_vib`` (Ha, parallel only) and ``Z1``, ``Z2`` (e), ``M1``, ``M2`` (m_e);
+        ``markov_rate`` (1/a.u. time) and ``markov_frequency`` (Ha) on ``mode``.
+    """
+    check_geometry(geometry)
+    sigma = direct_field_sign(direct_field)
+    require_stage(chi_ds, "chi")
+    require_stage(eq_ds, "equilibrium")
+    check_derived(chi_ds, eq_ds)
+    gas = ElectronGas(float(chi_ds.attrs["rs"]))
+    record_chi = parameters(chi_ds)
+    d_eq = float(eq_ds["d_eq"])
+    d_max_dyn = record_chi["grid"]["d_max"]
+    if d_eq > d_max_dyn:
+        raise ValueError(f"d_eq = {d_eq:.3f} bohr exceeds grid.d_max = {d_max_dyn} bohr of the J-integral grid")
+    spring = impurity.restoring_constant(float(eq_ds["spring_constant"])) if geometry == "parallel" else 0.0
+    om_j = chi_ds["omega"].values
+    J = j_integrals(
+        chi_ds["q_dyn"].values, chi_ds["weight_dyn"].values, chi_ds["chi"].values - chi_ds["chi_zero"].values, d_eq
+    )
+    Q = friction(chi_ds, eq_ds)
+    markov = MarkovModel.build(Q, spring, impurity, sigma, geometry)
+    lam = markov.eigenvalues
+    rates = np.sort(-lam.real)
+    omega_max = record_chi["frequency"]["omega_max"] * gas.omega_p
+    if geometry == "parallel":
+        omega_vib = impurity.vibration_frequency(float(eq_ds["spring_constant"]))
+        osc = lam[np.abs(lam.imag) > 0]
+        vib_width = float(-osc.real.mean()) if osc.size else float(rates.min())
+    else:
+        omega_vib, vib_width = None, None
+    omega = response_frequency_grid(rates, omega_max, omega_vib, vib_width, density)
+    features = [(0.0, float(rates.min()))] + ([(omega_vib, vib_width)] if omega_vib is not None else [])
+    check_resolution(omega, features, density)
+    jt0 = interpolate_jtilde(om_j, J["J0"] / om_j, Q["J0"], omega[1:])
+    jtg = interpolate_jtilde(om_j, J[geometry] / om_j, Q[geometry], omega[1:])
+    Gc, Gr = solve_2x2(omega[1:], jt0, jtg, spring, impurity, gas.n, sigma)
+    G0c, G0r = dc_limit(gas.n)
+    record = {
+        **parameters(eq_ds),
+        "impurity": asdict(impurity),
+        "geometry": geometry,
+        "direct_field": direct_field,
+        "response_density": density,
+    }
+    data = {
+        "G_c": var(
+            "omega", np.concatenate([[G0c], Gc]), "bohr^3", "c.m. velocity per unit current density, G_c = dV_c/dj"
+        ),
+        "G_r": var(
+            "omega", np.concatenate([[G0r], Gr]), "bohr^3", "relative velocity per unit current density, G_r = dV_r/dj"
+        ),
+        "J0_tilde": var("omega_j", J["J0"] / om_j, "Ha^-2 bohr^-4", "J_0(omega)/omega"),
+        "Jg_tilde": var("omega_j", J[geometry] / om_j, "Ha^-2 bohr^-4", f"J_{geometry}(omega)/omega"),
+        "friction_q0": scalar(Q["J0"], "a.u. (Ha^-2 bohr^-4)", "single-nucleus friction coefficient Q0 (Z = 1)"),
+        "friction_qg": scalar(Q[geometry], "a.u. (Ha^-2 bohr^-4)", f"pair friction coefficient Q_{geometry}(d_eq)"),
+        "spring": scalar(
+            spring, "Ha/bohr^2", "restoring constant lambda_g (Z1 Z2 U''(d_eq) parallel, 0 perpendicular)"
+        ),
+        "d_eq": scalar(d_eq, "bohr", "equilibrium distance"),
+        "density": scalar(gas.n, "bohr^-3", "electron density n"),
+        "sigma": scalar(sigma, "1", "sign of the direct-field terms (+1 printed, -1 derived)"),
+        "markov_rate": var("mode", rates, "Ha (1/a.u. time)", "Markov decay rates -Re(lambda)"),
+        "markov_frequency": var(
+            "mode", np.abs(lam.imag)[np.argsort(-lam.real)], "Ha", "Markov mode frequencies |Im(lambda)|"
+        ),
+    }
+    for key in ("Z1", "Z2", "M1", "M2"):
+        data[key] = scalar(getattr(impurity, key), "e" if key[0] == "Z" else "m_e", f"impurity {key}")
+    if omega_vib is not None:
+        data["omega_vib"] = scalar(omega_vib, "Ha", "harmonic vibration frequency sqrt(Z1 Z2 k/mu)")
+    return xr.Dataset(
+        data,
+        coords={
+            "omega": ("omega", omega, {"units": "Ha", "long_name": "frequency"}),
+            "omega_j": ("omega_j", om_j, {"units": "Ha", "long_name": "frequency of the J-integral grid"}),
+            "mode": ("mode", np.arange(rates.size), {"units": "1", "long_name": "Markov mode index"}),
+        },
+        attrs=stage_attrs(
+            "response",
+            record,
+            gas.rs,
+            chi_ds.attrs["kernel"],
+            kernel_label=chi_ds.attrs["kernel_label"],
+            geometry=geometry,
+        ),
+    )
+
+
+def impurity_of(response_ds: xr.Dataset) -> Impurity:
+    """The impurity a response dataset was computed for."""
+    return Impurity(*(float(response_ds[k]) for k in ("Z1", "Z2", "M1", "M2")))
+
+
+def markov_model(response_ds: xr.Dataset) -> MarkovModel:
+    """The constant-friction (Markov) model of a response dataset (docs/theory.md, "Markov limit")."""
+    require_stage(response_ds, "response")
+    geometry = response_ds.attrs["geometry"]
+    Q = {"J0": float(response_ds["friction_q0"]), geometry: float(response_ds["friction_qg"])}
+    return MarkovModel.build(
+        Q, float(response_ds["spring"]), impurity_of(response_ds), float(response_ds["sigma"]), geometry
+    )
