@@ -25,6 +25,7 @@ from viscous_forces.core.kernels import (
     available_kernels,
     get_kernel,
     gki,
+    gki_shapes,
     im_slope,
     kernel_module_file,
     mcp07,
@@ -109,15 +110,15 @@ def test_pz81_and_derived_constants(rs):
     assert_close((rs / rmcp07.DEFAULTS["c_prime"]) ** 2, S_VALUES[rs], digits_only=True)
     gc = gki.gki_coefficients(rs)
     if rs in GAMMA_DELTA:
-        assert_close(gki.GAMMA * gc.delta, GAMMA_DELTA[rs], digits_only=True)
+        assert_close(gki_shapes.GAMMA * gc.delta, GAMMA_DELTA[rs], digits_only=True)
     # identity c b^(3/4) = gamma (f_inf - f0)
-    assert gki.C_GKI * gc.b**0.75 == pytest.approx(gki.GAMMA * gc.delta, rel=1e-14, abs=0.0)
+    assert gki_shapes.C_GKI * gc.b**0.75 == pytest.approx(gki_shapes.GAMMA * gc.delta, rel=1e-14, abs=0.0)
 
 
 def test_gki_constants():
     # docs/theory.md section 5: gamma = 1.311028777146060, c = 23 pi/15 = 4.817108735504349
-    assert gki.GAMMA == pytest.approx(1.311028777146060, rel=1e-15, abs=0.0)
-    assert gki.C_GKI == pytest.approx(4.817108735504349, rel=1e-15, abs=0.0)
+    assert gki_shapes.GAMMA == pytest.approx(1.311028777146060, rel=1e-15, abs=0.0)
+    assert gki_shapes.C_GKI == pytest.approx(4.817108735504349, rel=1e-15, abs=0.0)
 
 
 def test_pw92_pz81_derivatives_match_finite_differences():
@@ -348,7 +349,7 @@ def _h_by_cauchy_quad(x: float) -> float:
     """(2/pi) PV int_0^inf t g(t)/(t^2 - x^2) dt by QUADPACK's Cauchy-weight rule."""
 
     def f(t):
-        return t * gki.g(t) / (t + x)
+        return t * gki_shapes.g(t) / (t + x)
 
     cut = 4.0 * x + 10.0
     pv, _ = integrate.quad(f, 0.0, cut, weight="cauchy", wvar=x, epsabs=1e-14, epsrel=1e-13, limit=400)
@@ -359,49 +360,49 @@ def _h_by_cauchy_quad(x: float) -> float:
 @pytest.mark.parametrize("x", [0.05, 0.5, 1.0, 2.0, 2.36746, 3.0, 7.5, 20.0])
 def test_exact_h_is_kk_partner_of_g(x):
     ref = _h_by_cauchy_quad(x)
-    assert abs(float(gki.h_exact(x)) - ref) <= 1e-8
-    assert abs(float(gki.h_exact_reference(x)) - ref) <= 1e-12
+    assert abs(float(gki_shapes.h_exact(x)) - ref) <= 1e-8
+    assert abs(float(gki_shapes.h_exact_reference(x)) - ref) <= 1e-12
 
 
 def test_exact_h_table_accuracy():
     # Documented accuracy of the fast spline: <= 1.6e-13 absolute (assert 1e-12).
     x = np.concatenate([np.linspace(0.0, 30.0, 30001), np.logspace(-8, 12, 2001)])
-    err = np.abs(gki.h_exact(x) - gki.h_exact_reference(x))
+    err = np.abs(gki_shapes.h_exact(x) - gki_shapes.h_exact_reference(x))
     assert err.max() <= 1e-12
     big = x > 100
-    rel = err[big] / np.abs(gki.h_exact_reference(x[big]))
+    rel = err[big] / np.abs(gki_shapes.h_exact_reference(x[big]))
     assert rel.max() <= 1e-13
 
 
 def test_exact_h_properties():
-    assert float(gki.h_exact(0.0)) == pytest.approx(1.0 / gki.GAMMA, rel=1e-15, abs=0.0)
-    assert float(gki.h_exact_reference(0.0)) == pytest.approx(1.0 / gki.GAMMA, rel=1e-15, abs=0.0)
-    assert float(gki.h_fit(0.0)) == pytest.approx(1.0 / gki.GAMMA, rel=1e-15, abs=0.0)
+    assert float(gki_shapes.h_exact(0.0)) == pytest.approx(1.0 / gki_shapes.GAMMA, rel=1e-15, abs=0.0)
+    assert float(gki_shapes.h_exact_reference(0.0)) == pytest.approx(1.0 / gki_shapes.GAMMA, rel=1e-15, abs=0.0)
+    assert float(gki_shapes.h_fit(0.0)) == pytest.approx(1.0 / gki_shapes.GAMMA, rel=1e-15, abs=0.0)
     # zero of the exact h at 2.36746 (docs/theory.md, "GKI frequency dependence"), of the fit at 2.392
-    assert brentq(gki.h_exact, 2.0, 3.0, xtol=1e-12) == pytest.approx(2.36746, abs=1e-5)
-    assert brentq(gki.h_fit, 2.0, 3.0, xtol=1e-12) == pytest.approx(2.392, abs=1e-3)
+    assert brentq(gki_shapes.h_exact, 2.0, 3.0, xtol=1e-12) == pytest.approx(2.36746, abs=1e-5)
+    assert brentq(gki_shapes.h_fit, 2.0, 3.0, xtol=1e-12) == pytest.approx(2.392, abs=1e-3)
     # even in x
     x = np.linspace(0, 50, 101)
-    np.testing.assert_array_equal(gki.h_exact(-x), gki.h_exact(x))
-    np.testing.assert_array_equal(gki.h_fit(-x), gki.h_fit(x))
-    np.testing.assert_array_equal(gki.g(-x), -gki.g(x))
+    np.testing.assert_array_equal(gki_shapes.h_exact(-x), gki_shapes.h_exact(x))
+    np.testing.assert_array_equal(gki_shapes.h_fit(-x), gki_shapes.h_fit(x))
+    np.testing.assert_array_equal(gki_shapes.g(-x), -gki_shapes.g(x))
 
 
 def test_fit_error_on_0_10():
     x = np.linspace(0.0, 10.0, 20001)
-    err = np.max(np.abs(gki.h_fit(x) - gki.h_exact(x)))
+    err = np.max(np.abs(gki_shapes.h_fit(x) - gki_shapes.h_exact(x)))
     assert 2.0e-3 <= err <= 3.0e-3  # "about 2.5e-3" (docs/theory.md, "GKI frequency dependence")
 
 
 @pytest.mark.parametrize("x", [1e3, 1e4, 1e6, 1e9])
 def test_exact_h_large_x(x):
     # h ~ -x^{-3/2}; full expansion -x^{-3/2} + 2/(gamma x^2) + 5/4 x^{-7/2} - 2.4/(gamma x^4)
-    gam = gki.GAMMA
+    gam = gki_shapes.GAMMA
     asym = -(x**-1.5) + 2 / (gam * x**2) + 1.25 * x**-3.5 - 2.4 / (gam * x**4)
-    h = float(gki.h_exact(x))
+    h = float(gki_shapes.h_exact(x))
     assert h == pytest.approx(asym, rel=1e-9, abs=0.0)
     assert h * x**1.5 == pytest.approx(-1.0, rel=2.0 / (gam * math.sqrt(x)) * 1.01, abs=0.0)
-    assert float(gki.h_fit(x)) * x**1.5 == pytest.approx(-1.0, rel=0.05, abs=0.0)
+    assert float(gki_shapes.h_fit(x)) * x**1.5 == pytest.approx(-1.0, rel=0.05, abs=0.0)
 
 
 def test_f_gki_limits_and_symmetry():
@@ -414,7 +415,7 @@ def test_f_gki_limits_and_symmetry():
         assert np.all(f.imag[1:] < 0)
         assert gki.f_gki(1e9, rs, h=h).real == pytest.approx(finf, rel=1e-9, abs=0.0)
         assert gki.f_gki(0.0, rs, h=h) == f0
-    slope = -gki.GAMMA * (finf - f0) * math.sqrt(gki.b_gki(rs))
+    slope = -gki_shapes.GAMMA * (finf - f0) * math.sqrt(gki.b_gki(rs))
     assert gki.f_gki(1e-8, rs).imag / 1e-8 == pytest.approx(slope, rel=1e-12, abs=0.0)
 
 

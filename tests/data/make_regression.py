@@ -25,7 +25,6 @@ import csv
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,21 +35,15 @@ sys.path.insert(0, str(HERE.parent))  # tests/oracles.py (this is a developer sc
 import oracles  # noqa: E402
 from regression_chain import GEOMETRIES, KERNELS, RS, T_OVER_T, chain_values, paper_specs  # noqa: E402
 
+from viscous_forces.analysis.convergence import refine  # noqa: E402
+
 TOL_FACTOR = 10.0
 REL_FLOOR = 1e-12
 
 
 def refined_specs(grid, frequency, density):
-    g = replace(
-        grid,
-        panel_width=grid.panel_width / 2,
-        n_gl=int(round(grid.n_gl * 1.5)),
-        q_max_static=2 * grid.q_max_static,
-        q_max_dynamic=2 * grid.q_max_dynamic,
-    )
-    f = replace(
-        frequency, points_per_decade=2 * frequency.points_per_decade, omega_min=frequency.omega_min / 2, omega_max=0.8
-    )
+    """The refined grids of viscous_forces.analysis.convergence and twice the response density."""
+    g, f = refine(grid, frequency)
     return g, f, 2 * density
 
 

@@ -42,7 +42,8 @@ import numpy as np
 
 from ..electron_gas import ElectronGas, check_rs
 from . import Kernel, check_positive
-from .gki import GAMMA, check_h, gki_coefficients, gki_shape
+from .gki import gki_coefficients
+from .gki_shapes import GAMMA, check_h, gki_shape
 from .mcp07 import static_kernel
 
 __all__ = [
