@@ -6,10 +6,8 @@ independent numpy/scipy implementation written for this project's validation.
 """
 
 import numpy as np
-import oracles
 import pytest
 import xarray as xr
-from reference import printed
 
 from viscous_forces.analysis.friction import friction_point
 from viscous_forces.analysis.modes import Mode, fit_modes, markov_modes, response_poles, vibration_rows
@@ -26,6 +24,9 @@ from viscous_forces.stages.pulse import pulse_length
 from viscous_forces.stages.response import markov_model, solve_response
 from viscous_forces.stages.velocity import compute_velocity
 from viscous_forces.tables import FRICTION_UNITS, friction_sweep_rows
+
+import oracles
+from reference import printed
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 

@@ -8,7 +8,6 @@ the static integrals by adaptive quadrature and Newton's equations for each nucl
 """
 
 import numpy as np
-import oracles
 import pytest
 
 from viscous_forces.core.dynamics import Impurity, high_frequency_limit, interpolate_jtilde
@@ -19,6 +18,8 @@ from viscous_forces.stages.equilibrium import find_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import markov_model, solve_response
 from viscous_forces.stages.velocity import compute_velocity
+
+import oracles
 
 RS = 6.0
 GRID = GridSpec(d_max=15.0)

@@ -5,7 +5,6 @@ validation (proton + deuteron, sigma = +1); docs/theory.md, "Checks".
 """
 
 import numpy as np
-import oracles
 import pytest
 
 from viscous_forces.constants import M_DEUTERON, M_PROTON
@@ -24,6 +23,8 @@ from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.quadrature import GridSpec, dynamic_grid, static_grid
 from viscous_forces.core.statics import find_equilibrium
+
+import oracles
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 

@@ -5,10 +5,8 @@ validation (docs/theory.md, "Checks").
 """
 
 import numpy as np
-import oracles
 import pytest
 import xarray as xr
-from reference import printed
 
 from viscous_forces.analysis.convergence import convergence_study
 from viscous_forces.constants import M_DEUTERON, M_PROTON
@@ -24,6 +22,9 @@ from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import derive_pulse, pulse_length
 from viscous_forces.stages.response import solve_response
 from viscous_forces.stages.velocity import compute_velocity
+
+import oracles
+from reference import printed
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 GRID = GridSpec(d_max=15.0)

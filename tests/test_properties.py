@@ -5,7 +5,6 @@ rounding and, where a quadrature is involved, its measured error.
 """
 
 import numpy as np
-import oracles
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,8 @@ from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.quadrature import GridSpec, static_grid
 from viscous_forces.core.statics import pair_statics
+
+import oracles
 
 KERNELS = ("rpa", "alda", "mcp07", "rmcp07")
 rs_values = st.floats(1.0, 10.0)

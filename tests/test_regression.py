@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from regression_chain import KERNELS, RS, chain_values, paper_specs
 
 DATA = Path(__file__).resolve().parent / "data"

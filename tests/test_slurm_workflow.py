@@ -11,6 +11,7 @@ import time
 
 import pytest
 import xarray as xr
+
 from slurm_cluster import SLURM_PROFILE, local_slurm_cluster, sbatch_job_ids_from_log
 from workflow_helpers import planned_jobs, run_snakemake, write_config
 

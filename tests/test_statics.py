@@ -5,9 +5,7 @@ project's validation (adaptive quadrature, brentq); docs/theory.md, "Checks".
 """
 
 import numpy as np
-import oracles
 import pytest
-from reference import printed
 from scipy.integrate import dblquad
 from scipy.special import spherical_jn
 
@@ -16,6 +14,9 @@ from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.quadrature import GridSpec, static_grid
 from viscous_forces.core.statics import angular_weights, find_equilibrium, pair_statics
+
+import oracles
+from reference import printed
 
 # rs: (d_eq, U(d_eq), U''(d_eq)), independent RPA implementation, as printed
 RPA_REFERENCE = {

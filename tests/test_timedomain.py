@@ -1,7 +1,6 @@
 """Time-domain machinery: Filon quadrature, step responses of analytic causal models, pulses."""
 
 import numpy as np
-import oracles
 import pytest
 from scipy.integrate import quad
 
@@ -15,6 +14,8 @@ from viscous_forces.core.pulses import (
     make_pulse,
     pulse_response,
 )
+
+import oracles
 
 
 def test_filon_is_exact_for_piecewise_linear_and_accurate_for_smooth():

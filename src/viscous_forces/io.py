@@ -7,12 +7,19 @@
   killed job never leaves a truncated file under the final name.
 * No timestamps are written, so identical inputs give byte-identical files (Snakemake's checksum
   test then sees an unchanged file and does not re-run what depends on it).
+* Integrity: every array is stored with HDF5 Fletcher-32 checksums, and the file records a
+  SHA-256 digest of all values and attributes (``content_sha256``); :func:`read_dataset` refuses a
+  file whose data do not match, naming it.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -75,13 +82,53 @@ def check_metadata(ds: xr.Dataset) -> None:
         raise ValueError(f"variables without units/long_name: {', '.join(sorted(missing))}")
 
 
+#: Global attribute holding the content digest.
+DIGEST_ATTR = "content_sha256"
+#: Free space (bytes) below which a failed write is reported as a full disk.
+LOW_SPACE = 64 * 2**20
+
+
+def _canonical_attr(value) -> str:
+    if isinstance(value, (str, bytes)):
+        return value if isinstance(value, str) else value.decode()
+    arr = np.asarray(value)
+    if arr.dtype.kind in "iu":
+        return json.dumps(arr.tolist())
+    return json.dumps(np.asarray(arr, dtype=float).tolist())
+
+
+def content_digest(ds: xr.Dataset) -> str:
+    """SHA-256 of every variable (name, dimensions, dtype, values, attributes) and the global attributes."""
+    h = hashlib.sha256()
+    for name in sorted(map(str, list(ds.variables))):
+        var = ds.variables[name]
+        values = np.ascontiguousarray(var.values)
+        h.update(f"{name}|{var.dims}|{values.dtype.str}|{values.shape}".encode())
+        h.update(values.tobytes())
+        for key in sorted(var.attrs):
+            h.update(f"{key}={_canonical_attr(var.attrs[key])}".encode())
+    for key in sorted(k for k in ds.attrs if k != DIGEST_ATTR):
+        h.update(f"@{key}={_canonical_attr(ds.attrs[key])}".encode())
+    return h.hexdigest()
+
+
 def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
-    """Write ``ds`` to ``path`` (netCDF-4) atomically and deterministically; complex is split."""
+    """Write ``ds`` to ``path`` (netCDF-4) atomically and deterministically; complex is split.
+
+    Arrays get Fletcher-32 checksums and the file a content digest.  A failed write removes its
+    temporary file; on a full disk the error says so.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ds = split_complex(ds)
     check_metadata(ds)
     ds.attrs.pop("history", None)
+    ds.attrs[DIGEST_ATTR] = content_digest(ds)
+    encoding = {
+        name: {"fletcher32": True, "chunksizes": ds[name].shape}
+        for name in ds.variables
+        if ds[name].ndim > 0 and ds[name].size > 0
+    }
     # A job killed while writing leaves its hidden temporary file behind (never under the final
     # name, and never ending in .nc); the rerun of that job removes it here.
     for stale in path.parent.glob(f".{path.name}.*.part"):
@@ -89,11 +136,20 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4")
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        free = shutil.disk_usage(path.parent).free
+        if isinstance(exc, (OSError, RuntimeError)) and (
+            free < LOW_SPACE or getattr(exc, "errno", None) == errno.ENOSPC
+        ):
+            raise OSError(
+                errno.ENOSPC,
+                f"no space left on the device of {path} ({free / 2**20:.0f} MiB free) "
+                f"while writing it ({exc}); free some space and rerun",
+            ) from exc
         raise
     return path
 
@@ -101,19 +157,62 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
 def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
     """Read a file written by :func:`write_dataset` into memory, with complex variables joined.
 
-    ``expect`` names attributes the file must carry, e.g. ``read_dataset(p, kernel="rpa", rs=6.0)``
-    for a file whose path says so; a mismatch is a ValueError naming the file and the field.
-    The path is kept in ``ds.encoding["source"]`` for later error messages.
+    The data must match the file's content digest (and its arrays their checksums), else a
+    ValueError names the file.  ``expect`` names attributes the file must carry, e.g.
+    ``read_dataset(p, kernel="rpa", rs=6.0)`` for a file whose path says so; a mismatch is a
+    ValueError naming the file and the field.  The path is kept in ``ds.encoding["source"]``.
     """
-    with xr.open_dataset(path, engine="netcdf4") as ds:
-        out = join_complex(ds.load())
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as ds:
+            raw = ds.load()
+    except FileNotFoundError:
+        raise
+    except (OSError, RuntimeError, ValueError, KeyError) as exc:
+        raise ValueError(
+            f"{path}: cannot read the file ({exc}); it is corrupt or was not written by this "
+            "workflow: delete it and rerun"
+        ) from None
+    recorded = raw.attrs.get(DIGEST_ATTR)
+    if recorded is None or recorded != content_digest(raw):
+        raise ValueError(
+            f"{path}: its data do not match the checksum recorded when it was written (corrupt or "
+            "modified): delete it and rerun"
+        )
+    out = join_complex(raw)
     for key, want in expect.items():
         got = out.attrs.get(key)
         same = got == want if not isinstance(want, float) else (got is not None and float(got) == want)
         if not same:
             raise ValueError(f"{path}: the file records {key} = {got!r}, but its path says {key} = {want!r}")
+    out.attrs.pop(DIGEST_ATTR, None)
     out.encoding["source"] = str(path)
     return out
+
+
+#: The workflow's file names: <stage>/<kernel>/rs<rs>[_<geometry>[_<impurity>]].nc and pulse/rs<rs>.nc.
+_RESULT = re.compile(
+    r"(?P<stage>kernel|chi|equilibrium|response|velocity|friction)/(?P<kernel>[a-z][a-z0-9_]*)/"
+    r"rs(?P<rs>[0-9.e+-]+?)(?:_(?P<geometry>parallel|perpendicular)(?:_[a-z0-9]+)?)?\.nc$"
+    r"|(?P<pulse>pulse)/rs(?P<prs>[0-9.e+-]+)\.nc$"
+)
+
+
+def identity_from_path(path) -> dict[str, Any]:
+    """The stage, kernel, r_s and geometry that a workflow file name states ({} for other names)."""
+    m = _RESULT.search(Path(path).as_posix())
+    if not m:
+        return {}
+    if m["pulse"]:
+        return {"stage": "pulse", "rs": float(m["prs"])}
+    out = {"stage": m["stage"], "kernel": m["kernel"], "rs": float(m["rs"])}
+    if m["geometry"]:
+        out["geometry"] = m["geometry"]
+    return out
+
+
+def read_result(path: str | os.PathLike) -> xr.Dataset:
+    """:func:`read_dataset` of a workflow file, checking that it records what its name states."""
+    return read_dataset(path, **identity_from_path(path))
 
 
 def parameters(ds: xr.Dataset) -> dict[str, Any]:

@@ -32,10 +32,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/oracles.py (this is a developer script, not a test)
 
+from viscous_forces.analysis.convergence import refine  # noqa: E402
+
 import oracles  # noqa: E402
 from regression_chain import GEOMETRIES, KERNELS, RS, T_OVER_T, chain_values, paper_specs  # noqa: E402
-
-from viscous_forces.analysis.convergence import refine  # noqa: E402
 
 TOL_FACTOR = 10.0
 REL_FLOOR = 1e-12

@@ -114,6 +114,8 @@ rule compute_friction:
         f"{RESULTS}/benchmarks/compute_friction/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=lambda w: job_mb("compute_friction", config, float(w.rs)),
     params:
         impurity=impurity_params(),
     script:

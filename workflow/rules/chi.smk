@@ -11,5 +11,7 @@ rule compute_chi:
         f"{RESULTS}/benchmarks/compute_chi/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=lambda w: job_mb("compute_chi", config, float(w.rs)),
     script:
         "../scripts/compute_chi.py"

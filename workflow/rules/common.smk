@@ -1,11 +1,8 @@
 """Configuration checks, wildcard constraints, code inputs and input helpers shared by all rules."""
 
-import json
 from pathlib import Path
 
-import jsonschema
 from snakemake.exceptions import WorkflowError
-import yaml
 
 import viscous_forces
 
@@ -20,125 +17,17 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
     )
 
 from viscous_forces.codedeps import package_closure
-from viscous_forces.core.kernels import (
-    available_kernels,
-    get_kernel,
-    kernel_module_file,
-)
+from viscous_forces.config import load_schema, rs_label
+from viscous_forces.config import validate as validate_config
+from viscous_forces.resources import job_mb
+from viscous_forces.core.kernels import get_kernel, kernel_module_file
 from viscous_forces.core.dynamics import get_impurity
 from viscous_forces.figures.velocities import FIGURE_QUANTITIES
 
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
-
-def _fill_defaults(schema, value):
-    """Recursively insert the schema's defaults for missing object keys."""
-    types = schema.get("type")
-    is_object = types == "object" or (isinstance(types, list) and "object" in types)
-    if is_object and isinstance(value, dict):
-        for key, sub in schema.get("properties", {}).items():
-            if key not in value and "default" in sub:
-                value[key] = json.loads(json.dumps(sub["default"]))
-            if key in value:
-                _fill_defaults(sub, value[key])
-    return value
-
-
-def _describe(error):
-    """One line naming the key, the value and what is allowed."""
-    key = "config" + "".join(
-        f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
-    )
-    key = key.replace("config.", "", 1) if error.absolute_path else "config"
-    sub = error.schema if isinstance(error.schema, dict) else {}
-    desc = sub.get("description", "")
-    if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"{key}: {error.message}; allowed keys: {allowed}"
-    allowed = []
-    for word, sym in (
-        ("minimum", ">="),
-        ("exclusiveMinimum", ">"),
-        ("maximum", "<="),
-        ("exclusiveMaximum", "<"),
-    ):
-        if word in sub:
-            allowed.append(f"{sym} {sub[word]}")
-    if "enum" in sub:
-        allowed.append("one of " + ", ".join(map(str, sub["enum"])))
-    if "type" in sub:
-        allowed.append(f"type {sub['type']}")
-    detail = f" (allowed: {', '.join(allowed)})" if allowed else ""
-    return f"{key} = {error.instance!r} is invalid: {error.message}{detail}" + (
-        f" [{desc.strip()}]" if desc else ""
-    )
-
-
-def validate_config(config):
-    """Check the config against the schema and the kernels; raise one readable error."""
-    schema = yaml.safe_load(SCHEMA_PATH.read_text())
-    _fill_defaults(schema, config)
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(
-        validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path))
-    )
-    problems = [_describe(e) for e in errors]
-    known = available_kernels()
-    for k in config.get("kernels", []):
-        if k not in known:
-            problems.append(
-                f"kernels: unknown kernel {k!r}; available: {', '.join(known)}"
-            )
-    for k, params in config.get("kernel_params", {}).items():
-        if k not in known:
-            problems.append(
-                f"kernel_params.{k}: unknown kernel {k!r}; available: {', '.join(known)}"
-            )
-            continue
-        try:
-            get_kernel(k).params(**params)
-        except ValueError as exc:
-            problems.append(f"kernel_params.{k}: {exc}")
-    plot = config.get("plot", {})
-    if plot.get("fig1_rs") not in config.get("rs", []):
-        problems.append(
-            f"plot.fig1_rs = {plot.get('fig1_rs')!r} must be one of rs = {config.get('rs')}"
-        )
-    for k in plot.get("fig1_kernels", []):
-        if k not in config.get("kernels", []):
-            problems.append(
-                f"plot.fig1_kernels: {k!r} is not in kernels = {config.get('kernels')}"
-            )
-    eq = config.get("equilibrium", {})
-    d_max = config.get("grid", {}).get("d_max", 15)
-    if not eq.get("d_min", 1) < d_max:
-        problems.append(
-            f"equilibrium.d_min = {eq.get('d_min')!r} must be < grid.d_max = {d_max!r} bohr"
-        )
-    if not eq.get("curve_d_min", 3) < eq.get("curve_d_max", 12):
-        problems.append(
-            "equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)"
-        )
-    for key in config.get("pulse", {}).get("durations", {}):
-        if key not in {rs_label(r) for r in config.get("rs", [])}:
-            problems.append(
-                f"pulse.durations: key {key!r} is not one of rs = {config.get('rs')}"
-            )
-    pulse = config.get("pulse", {})
-    if pulse.get("shape") == "ac" and pulse.get("frequency") is None:
-        problems.append("pulse.frequency must be set (Ha, > 0) for pulse.shape = ac")
-    if problems:
-        raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
-    return config
-
-
-def rs_label(rs):
-    """File-name form of an rs value: 2 -> '2', 2.5 -> '2.5'."""
-    return f"{float(rs):g}"
-
-
-validate_config(config)
+validate_config(config, load_schema(SCHEMA_PATH))
 RESULTS = "results"
 RS = [rs_label(r) for r in config["rs"]]
 EXTRA_IMPURITIES = list(config["extra_impurities"])
@@ -211,12 +100,26 @@ EXTRA_OUTPUTS = []
 
 
 def all_outputs():
+    """The paper's figures and tables, and every intermediate the README lists (so that a deleted
+    intermediate is recreated by a plain `snakemake`)."""
     out = expand(f"{RESULTS}/figures/fig{{n}}.{{ext}}", n=[1], ext=["pdf", "png"])
     figs = [f for f in ("2", "3", "4", "5") if figure_geometry(f) in GEOMETRIES]
     out += expand(f"{RESULTS}/figures/fig{{n}}.{{ext}}", n=figs, ext=["pdf", "png"])
     out += [f"{RESULTS}/tables/summary.csv"]
     if EXTRA_IMPURITIES:
         out += [f"{RESULTS}/tables/impurities.csv"]
+    for stage in ("kernel", "chi", "equilibrium"):
+        out += expand(
+            f"{RESULTS}/{stage}/{{kernel}}/rs{{rs}}.nc", kernel=KERNEL_NAMES, rs=RS
+        )
+    for stage in ("response", "velocity"):
+        out += expand(
+            f"{RESULTS}/{stage}/{{kernel}}/rs{{rs}}_{{geometry}}.nc",
+            kernel=KERNEL_NAMES,
+            rs=RS,
+            geometry=GEOMETRIES,
+        )
+    out += expand(f"{RESULTS}/pulse/rs{{rs}}.nc", rs=RS)
     return out + EXTRA_OUTPUTS
 
 

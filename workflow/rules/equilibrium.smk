@@ -11,6 +11,8 @@ rule find_equilibrium:
         f"{RESULTS}/benchmarks/find_equilibrium/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=lambda w: job_mb("find_equilibrium", config, float(w.rs)),
     params:
         equilibrium=cfg("equilibrium"),
         d_max=cfg("grid", "d_max"),

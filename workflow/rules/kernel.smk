@@ -11,6 +11,8 @@ rule tabulate_kernel:
         f"{RESULTS}/benchmarks/tabulate_kernel/{{kernel}}/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=lambda w: job_mb("tabulate_kernel", config, float(w.rs)),
     params:
         kernel_params=lambda w: kernel_params(w.kernel),
         grid=cfg("grid"),

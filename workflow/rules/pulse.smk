@@ -11,6 +11,8 @@ rule derive_pulse:
         f"{RESULTS}/benchmarks/derive_pulse/rs{{rs}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=job_mb("derive_pulse", config),
     params:
         decay_times=cfg("pulse", "decay_times"),
         duration=lambda w: explicit_duration(w.rs),

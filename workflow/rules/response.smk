@@ -12,9 +12,12 @@ rule solve_response:
         f"{RESULTS}/benchmarks/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=lambda w: job_mb("solve_response", config, float(w.rs)),
     params:
         impurity=lambda w: impurity_params(w.imp),
         direct_field=cfg("direct_field_sign"),
         response_density=cfg("frequency", "response_density"),
+        max_time_error=cfg("frequency", "max_time_error"),
     script:
         "../scripts/solve_response.py"

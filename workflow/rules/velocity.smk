@@ -12,6 +12,8 @@ rule compute_velocity:
         f"{RESULTS}/benchmarks/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
     conda:
         "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=job_mb("compute_velocity", config),
     params:
         time=cfg("time"),
         pulse=cfg_keys("pulse", ("shape", "rise_time", "width", "frequency")),

@@ -1,15 +1,14 @@
 """Rule derive_pulse: the pulse length T of one rs (derived from the RPA Markov rates or given)."""
 
 from viscous_forces.constants import AU_TIME_PS
-from viscous_forces.io import read_dataset, write_dataset
+from viscous_forces.io import read_result, write_dataset
 from viscous_forces.logs import log_path, script_logger
 from viscous_forces.stages.pulse import derive_pulse
 
 
 def main(rs, response_files, decay_times, duration, output, log=None):
     logger = script_logger("derive_pulse", log)
-    responses = [read_dataset(f, kernel="rpa", rs=float(rs)) for f in response_files]
-    ds = derive_pulse(float(rs), responses, decay_times, duration)
+    ds = derive_pulse(float(rs), [read_result(f) for f in response_files], decay_times, duration)
     write_dataset(ds, output)
     T = float(ds["pulse_duration"])
     logger.info("rs=%s: T = %.6e a.u. (%.3f ps), %s", rs, T, T * AU_TIME_PS, ds["pulse_duration"].attrs["long_name"])

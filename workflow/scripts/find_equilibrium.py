@@ -2,34 +2,24 @@
 
 import time
 
-from viscous_forces.io import read_dataset, write_dataset
+from viscous_forces.io import read_result, write_dataset
 from viscous_forces.logs import log_path, script_logger
 from viscous_forces.stages.equilibrium import find_equilibrium
 
 
-def main(chi_file, kernel, rs, equilibrium, d_max, output, log=None):
+def main(chi_file, eq, d_max, output, log=None):
     logger = script_logger("find_equilibrium", log)
     t0 = time.perf_counter()
-    ds = find_equilibrium(
-        read_dataset(chi_file, kernel=kernel, rs=float(rs)),
-        d_min=equilibrium["d_min"],
-        d_max=d_max,
-        d_step=equilibrium["d_step"],
-        curve=(equilibrium["curve_d_min"], equilibrium["curve_d_max"], equilibrium["curve_points"]),
-    )
+    curve = (eq["curve_d_min"], eq["curve_d_max"], eq["curve_points"])
+    ds = find_equilibrium(read_result(chi_file), eq["d_min"], d_max, eq["d_step"], curve)
     write_dataset(ds, output)
     logger.info(
         "%s rs=%g: d_eq = %.9f bohr, U(d_eq) = %.6e Ha, k = U''(d_eq) = %.6e Ha/bohr^2, F(d_eq) = %.1e Ha/bohr, %.2f s",
-        ds.attrs["kernel"],
-        ds.attrs["rs"],
-        float(ds["d_eq"]),
-        float(ds["energy_eq"]),
-        float(ds["spring_constant"]),
-        float(ds["force_residual"]),
-        time.perf_counter() - t0,
+        *(ds.attrs["kernel"], ds.attrs["rs"], float(ds["d_eq"]), float(ds["energy_eq"]), float(ds["spring_constant"])),
+        *(float(ds["force_residual"]), time.perf_counter() - t0),
     )
 
 
 if "snakemake" in globals():
-    w, p = snakemake.wildcards, snakemake.params
-    main(snakemake.input.chi, w.kernel, w.rs, dict(p.equilibrium), p.d_max, snakemake.output[0], log_path(snakemake))
+    p = snakemake.params
+    main(snakemake.input.chi, dict(p.equilibrium), p.d_max, snakemake.output[0], log_path(snakemake))

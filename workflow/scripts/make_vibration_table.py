@@ -3,7 +3,7 @@
 import time
 
 from viscous_forces.analysis.modes import VIBRATION_UNITS, vibration_rows
-from viscous_forces.io import read_dataset
+from viscous_forces.io import read_result
 from viscous_forces.logs import log_path, script_logger
 from viscous_forces.tables import write_csv
 
@@ -15,8 +15,8 @@ def _key(ds):
 def main(response_files, velocity_files, fit_efolds, output, log=None):
     logger = script_logger("make_vibration_table", log)
     t0 = time.perf_counter()
-    responses = {_key(ds): ds for ds in map(read_dataset, response_files)}
-    velocities = {_key(ds): ds for ds in map(read_dataset, velocity_files)}
+    responses = {_key(ds): ds for ds in map(read_result, response_files)}
+    velocities = {_key(ds): ds for ds in map(read_result, velocity_files)}
     rows = vibration_rows(responses, velocities, fit_efolds)
     write_csv(rows, VIBRATION_UNITS, output)
     for r in rows:

@@ -1,14 +1,14 @@
 """Rule make_viscous_correction_table: dynamic vs static kernel velocities per phase, and the 40 % claim."""
 
 from viscous_forces.analysis.viscous import VISCOUS_UNITS, claim_verdict, viscous_correction_rows
-from viscous_forces.io import read_dataset
+from viscous_forces.io import read_result
 from viscous_forces.logs import log_path, script_logger
 from viscous_forces.tables import write_csv
 
 
 def _by_rs_geometry(files):
     out = {}
-    for ds in map(read_dataset, files):
+    for ds in map(read_result, files):
         out[(f"{float(ds.attrs['rs']):g}", ds.attrs["geometry"])] = ds
     return out
 

@@ -2,7 +2,7 @@
 
 from viscous_forces.figures.style import PlotOptions
 from viscous_forces.figures.velocities import plot_velocities
-from viscous_forces.io import read_dataset
+from viscous_forces.io import read_result
 from viscous_forces.logs import log_path, script_logger
 
 
@@ -10,7 +10,7 @@ def main(velocity_files, figure, kernels, rs_values, plot, outputs, log=None):
     logger = script_logger("plot_velocities", log)
     datasets = {}
     for f in velocity_files:
-        ds = read_dataset(f)
+        ds = read_result(f)
         datasets[(ds.attrs["kernel"], float(ds.attrs["rs"]))] = ds
     plot_velocities(datasets, int(figure), outputs, kernels, rs_values, PlotOptions(**plot))
     logger.info("Fig. %s from %d velocity files", figure, len(velocity_files))

@@ -3,8 +3,9 @@ r"""Frequency grids: the log-spaced grid of the J integrals and the grid of G(om
 The J integrals vary with omega only on electronic scales, so a log-spaced grid from
 ``omega_min`` to ``omega_max`` (units of omega_p) with a spline in ln omega represents them.
 G(omega) has narrow nuclear features (the friction peak at 0, the vibrational resonance), which
-:func:`response_frequency_grid` resolves; :func:`check_resolution` refuses a grid that does not
-(docs/theory.md, "Numerical grids").
+:func:`response_frequency_grid` resolves; the response stage estimates the resulting error of
+V(t) (:func:`viscous_forces.core.filon.step_response_error`) and refuses a grid too coarse for
+``MAX_TIME_ERROR`` (docs/theory.md, "Numerical grids").
 """
 
 from __future__ import annotations
@@ -54,9 +55,8 @@ class FrequencySpec:
 G_GRID_POINTS = {"peak": 500, "log": 600, "resonance": 500}
 #: Half-widths of the linear parts: 60 decay rates around the peak and the resonance.
 G_GRID_SPAN = 60.0
-#: Largest grid spacing accepted across a feature, in units of its half-width: piecewise-linear
-#: Filon integration of a Lorentzian sampled at half its width biases V(t) by < 1e-4 j0/n.
-MAX_SPACING_PER_WIDTH = 0.5
+#: Default bound on the estimated discretisation error of V(t) (units of the drift velocity j0/n).
+MAX_TIME_ERROR = 1e-4
 
 
 def response_frequency_grid(
@@ -95,23 +95,8 @@ def response_frequency_grid(
     return grid[keep]
 
 
-def check_resolution(omega: np.ndarray, features, density: float) -> None:
-    """Refuse a G grid too coarse for piecewise-linear (Filon) integration of its features.
-
-    ``features`` are (centre, half-width) pairs in Ha: the friction peak (0, Gamma_min) and, for
-    the parallel geometry, the vibrational resonance (omega_vib, Gamma_r/2).  Across each the
-    spacing must not exceed :data:`MAX_SPACING_PER_WIDTH` half-widths.
-
-    Raises
-    ------
-    ValueError
-        Naming ``frequency.response_density`` and the spacing found.
-    """
-    for centre, width in features:
-        near = omega[np.abs(omega - centre) <= 3 * width]
-        spacing = np.max(np.diff(near)) if near.size > 1 else np.inf
-        if spacing > MAX_SPACING_PER_WIDTH * width:
-            raise ValueError(
-                f"frequency.response_density = {density} is too coarse: spacing {spacing:.3g} Ha near "
-                f"omega = {centre:.3g} Ha exceeds half the feature width {width:.3g} Ha; use >= 0.5"
-            )
+def required_density(density: float, error: float, max_error: float) -> float:
+    """The response density at which a second-order error ``error`` would fall to ``max_error``
+    (with a 20 % margin), rounded up to 0.05."""
+    need = density * np.sqrt(error / max_error) * 1.2
+    return float(np.ceil(need * 20.0) / 20.0)

@@ -32,7 +32,7 @@ _SERIES_X = 0.05
 D_EQ_XTOL = 1e-12
 
 #: Largest number of (d, q) pairs evaluated at once (bounds the temporaries to ~100 MB).
-_CHUNK = 2_000_000
+CHUNK = 2_000_000
 
 
 def angular_weights(x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,7 +87,7 @@ def pair_statics(d, q, w, chi0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     wc = w * chi0
     wc_q2 = wc / (q * q)
     out = np.empty((3, flat.size))
-    step = max(1, _CHUNK // max(1, q.size))
+    step = max(1, CHUNK // max(1, q.size))
     for start in range(0, flat.size, step):
         block = flat[start : start + step]
         a, b, c = angular_weights(np.multiply.outer(block, q))
@@ -98,11 +98,11 @@ def pair_statics(d, q, w, chi0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return 1.0 / d + 8.0 * i_u, d * (1.0 / d**3 + 8.0 * i_f), 2.0 / d**3 - 8.0 * i_k
 
 
-#: The coarse scan for sign changes of F uses only the nodes with q <= _SCAN_FRACTION * max(q)
+#: The coarse scan for sign changes of F uses only the nodes with q <= SCAN_FRACTION * max(q)
 #: (40 kF for the default 200 kF).  The dropped tail changes F by ~32 n/(Q^4 d^2)
 #: (docs/theory.md, "Statics"), ~1e-8 of F's scale, which cannot hide a sign change resolved by
 #: the scan step; the bracketed root is then refined with all nodes.
-_SCAN_FRACTION = 0.2
+SCAN_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def find_equilibrium(q, w, chi0, d_min: float = 1.0, d_max: float = 30.0, d_step
     from scipy.optimize import brentq  # lazy: keeps the import of the module light
 
     d_scan = scan_points(d_min, d_max, d_step)
-    head = q <= _SCAN_FRACTION * q.max()
+    head = q <= SCAN_FRACTION * q.max()
     force = pair_statics(d_scan, q[head], w[head], chi0[head])[1]
     idx = np.nonzero((force[:-1] > 0) & (force[1:] <= 0))[0]
     if idx.size == 0:

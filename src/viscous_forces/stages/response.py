@@ -19,9 +19,14 @@ from ..core.dynamics import (
     solve_2x2,
 )
 from ..core.electron_gas import ElectronGas
-from ..core.frequency import check_resolution, response_frequency_grid
+from ..core.filon import step_response_error
+from ..core.frequency import MAX_TIME_ERROR, required_density, response_frequency_grid
 from ..io import parameters
 from .common import check_derived, require_stage, scalar, stage_attrs, var
+
+#: The nuclear features of G (decay rates, vibration) must lie below omega_max / SCALE_SEPARATION,
+#: where J/omega is known and varies on electronic scales only (docs/theory.md, "Numerical grids").
+SCALE_SEPARATION = 5.0
 
 
 def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset) -> dict[str, float]:
@@ -49,6 +54,7 @@ def solve_response(
     geometry: str,
     direct_field: str = "printed",
     density: float = 1.0,
+    max_time_error: float = MAX_TIME_ERROR,
 ) -> xr.Dataset:
     """J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
 
@@ -65,6 +71,10 @@ def solve_response(
         Sign of the direct-field terms (docs/theory.md, "Deviations from the paper").
     density : float
         Scale of the number of G frequencies (2 doubles them, for convergence checks).
+    max_time_error : float
+        Largest accepted estimate of the discretisation error of the velocities, units of j0/n
+        (the step response on the grid against every second point, Richardson; docs/theory.md,
+        "Numerical grids").
 
     Returns
     -------
@@ -103,27 +113,47 @@ def solve_response(
         vib_width = float(-osc.real.mean()) if osc.size else float(rates.min())
     else:
         omega_vib, vib_width = None, None
+
+    def response_on(omega):
+        jt0 = interpolate_jtilde(om_j, J["J0"] / om_j, Q["J0"], omega[1:])
+        jtg = interpolate_jtilde(om_j, J[geometry] / om_j, Q[geometry], omega[1:])
+        Gc, Gr = solve_2x2(omega[1:], jt0, jtg, spring, impurity, gas.n, sigma)
+        G0c, G0r = dc_limit(gas.n)
+        return np.stack([np.concatenate([[G0c], Gc]), np.concatenate([[G0r], Gr])], axis=1)
+
+    fastest = max(float(rates.max()), omega_vib or 0.0)
+    if not fastest < omega_max / SCALE_SEPARATION:
+        raise ValueError(
+            f"the fastest nuclear time scale of the impurity (Z1, Z2, M1, M2) = ({impurity.Z1:g}, {impurity.Z2:g}, "
+            f"{impurity.M1:g}, {impurity.M2:g}) at rs = {gas.rs:g}, {fastest:.3g} Ha (Markov rate or vibration), "
+            f"is not below frequency.omega_max/{SCALE_SEPARATION:g} = {omega_max / SCALE_SEPARATION:.3g} Ha: nuclei "
+            "this light move on the electrons' time scale, outside the separation of time scales the equations assume"
+        )
     omega = response_frequency_grid(rates, omega_max, omega_vib, vib_width, density)
-    features = [(0.0, float(rates.min()))] + ([(omega_vib, vib_width)] if omega_vib is not None else [])
-    check_resolution(omega, features, density)
-    jt0 = interpolate_jtilde(om_j, J["J0"] / om_j, Q["J0"], omega[1:])
-    jtg = interpolate_jtilde(om_j, J[geometry] / om_j, Q[geometry], omega[1:])
-    Gc, Gr = solve_2x2(omega[1:], jt0, jtg, spring, impurity, gas.n, sigma)
-    G0c, G0r = dc_limit(gas.n)
+    G = response_on(omega)
+    # Richardson: the same grid family at half the density, over ~12 decay times of the slowest mode
+    coarse = response_frequency_grid(rates, omega_max, omega_vib, vib_width, density / 2)
+    t_check = np.linspace(0.0, 12.0 / float(rates.min()), 1201)[1:]
+    G0 = np.array([1.0 / gas.n, 0.0])
+    time_error = gas.n * step_response_error(omega, G, coarse, response_on(coarse), G0, t_check)
+    if not time_error <= max_time_error:
+        raise ValueError(
+            f"frequency.response_density = {density:g} is too coarse for {geometry} {chi_ds.attrs['kernel']} "
+            f"rs = {gas.rs:g}: the estimated error of V(t) is {time_error:.1e} j0/n > frequency.max_time_error = "
+            f"{max_time_error:g}; use response_density >= {required_density(density, time_error, max_time_error):g}"
+        )
     record = {
         **parameters(eq_ds),
         "impurity": asdict(impurity),
         "geometry": geometry,
         "direct_field": direct_field,
         "response_density": density,
+        "max_time_error": max_time_error,
     }
     data = {
-        "G_c": var(
-            "omega", np.concatenate([[G0c], Gc]), "bohr^3", "c.m. velocity per unit current density, G_c = dV_c/dj"
-        ),
-        "G_r": var(
-            "omega", np.concatenate([[G0r], Gr]), "bohr^3", "relative velocity per unit current density, G_r = dV_r/dj"
-        ),
+        "G_c": var("omega", G[:, 0], "bohr^3", "c.m. velocity per unit current density, G_c = dV_c/dj"),
+        "G_r": var("omega", G[:, 1], "bohr^3", "relative velocity per unit current density, G_r = dV_r/dj"),
+        "time_error": scalar(time_error, "j0/n", "estimated discretisation error of V(t) due to the G grid"),
         "J0_tilde": var("omega_j", J["J0"] / om_j, "Ha^-2 bohr^-4", "J_0(omega)/omega"),
         "Jg_tilde": var("omega_j", J[geometry] / om_j, "Ha^-2 bohr^-4", f"J_{geometry}(omega)/omega"),
         "friction_q0": scalar(Q["J0"], "a.u. (Ha^-2 bohr^-4)", "single-nucleus friction coefficient Q0 (Z = 1)"),

@@ -13,6 +13,9 @@ from ..io import parameters
 from .common import require_stage, stage_attrs, var
 from .response import markov_model
 
+#: Most time points of one velocity dataset (about 1.6 GB of work arrays at this size).
+MAX_TIME_POINTS = 20_000_000
+
 
 @dataclass(frozen=True)
 class TimeSpec:
@@ -57,6 +60,13 @@ def compute_velocity(
     for scale in (getattr(pulse, "rise_time", None), getattr(pulse, "width", None)):
         if scale:  # resolve the smooth edges by at least 20 points
             m = max(m, int(np.ceil(20 * T / scale)))
+    n_times = int((time.before + time.after) * m)
+    if n_times > MAX_TIME_POINTS:
+        raise ValueError(
+            f"the time grid would have {n_times} points (> {MAX_TIME_POINTS}): {m} per pulse length T = {T:.4g} a.u. "
+            f"({time.points_per_period} per vibration period at omega = {fastest:.3g} Ha); shorten the pulse "
+            "(pulse.duration, pulse.durations, pulse.decay_times) or lower time.points_per_period"
+        )
     dt = T / m
     lo, hi = pulse.window()
     k0 = min(-int(np.ceil(time.before * m)), int(np.floor(lo / dt)) - 1)

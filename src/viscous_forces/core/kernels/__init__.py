@@ -61,14 +61,15 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 IM_SLOPE_DELTA = 1.0e-6
 
 
-def check_positive(name: str, value) -> float:
-    """Return ``float(value)`` if it is finite and > 0, else raise ``ValueError`` naming it."""
+def check_positive(name: str, value, lo: float = 0.0, hi: float = np.inf) -> float:
+    """Return ``float(value)`` if it is finite, > 0 and in [lo, hi], else raise ``ValueError`` naming it."""
     try:
         v = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"parameter {name} must be a positive number, got {value!r}") from None
-    if not (np.isfinite(v) and v > 0.0):
-        raise ValueError(f"parameter {name} must be finite and > 0, got {value!r}")
+    if not (np.isfinite(v) and v > 0.0 and lo <= v <= hi):
+        bounds = f" in [{lo:g}, {hi:g}]" if (lo > 0 or np.isfinite(hi)) else ""
+        raise ValueError(f"parameter {name} must be finite and > 0{bounds}, got {value!r}")
     return v
 
 

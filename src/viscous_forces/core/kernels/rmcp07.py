@@ -61,6 +61,10 @@ __all__ = [
 #: the real-part shape option.
 DEFAULTS = {"a": 3.846991, "b": 0.471351, "c_prime": 4.346063, "d": 0.881313, "h": "fit"}
 
+#: Accepted range of each fitted constant: order-one numbers (the published values are 0.47-4.3);
+#: far outside it s = (rs/c')^2 or the damping exp(-(q/k_s)^2) overflow or vanish.
+PARAM_RANGE = (1e-3, 1e3)
+
 #: The (q, omega) grid is processed in blocks of about this many points so that the
 #: temporaries stay in cache (performance only; results do not depend on it).
 CHUNK_SIZE = 1 << 15
@@ -143,10 +147,10 @@ def _q_factors(q: np.ndarray, rs: float, a: float, b: float, c_prime: float, d: 
 
 def _check_params(a, b, c_prime, d, h):
     return (
-        check_positive("a", a),
-        check_positive("b", b),
-        check_positive("c_prime", c_prime),
-        check_positive("d", d),
+        check_positive("a", a, *PARAM_RANGE),
+        check_positive("b", b, *PARAM_RANGE),
+        check_positive("c_prime", c_prime, *PARAM_RANGE),
+        check_positive("d", d, *PARAM_RANGE),
         check_h(h),
     )
 
@@ -320,10 +324,10 @@ KERNEL = Kernel(
     description="dynamic rMCP07 kernel (Kaplan et al. PRB 105, 035123): MCP07 x GKI frequency dependence",
     label="rMCP07",
     checks={
-        "a": partial(check_positive, "a"),
-        "b": partial(check_positive, "b"),
-        "c_prime": partial(check_positive, "c_prime"),
-        "d": partial(check_positive, "d"),
+        "a": partial(check_positive, "a", lo=PARAM_RANGE[0], hi=PARAM_RANGE[1]),
+        "b": partial(check_positive, "b", lo=PARAM_RANGE[0], hi=PARAM_RANGE[1]),
+        "c_prime": partial(check_positive, "c_prime", lo=PARAM_RANGE[0], hi=PARAM_RANGE[1]),
+        "d": partial(check_positive, "d", lo=PARAM_RANGE[0], hi=PARAM_RANGE[1]),
         "h": check_h,
     },
     slope=im_slope,

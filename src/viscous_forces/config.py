@@ -1,0 +1,250 @@
+"""Validation of the workflow's configuration, before any job starts.
+
+:func:`validate` fills the schema's defaults and returns a normalised configuration, or raises
+one ``ValueError`` that lists every problem, each naming the key, the value (shortened) and what
+is allowed.  Beyond the JSON schema (types, bounds, enums) it refuses non-finite numbers,
+strings with control characters, configurations too large to be a configuration (a YAML alias
+bomb), unknown kernels and kernel parameters, r_s values whose file labels would collide,
+duplicated impurities, inconsistent cross-references, and configurations whose estimated peak
+memory exceeds ``resources.max_memory_gb`` (:mod:`viscous_forces.resources`).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import reprlib
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
+from .core.kernels import available_kernels, get_kernel
+from .resources import check_memory
+
+#: Most nodes (dict entries, list items, scalars) a configuration may expand to.
+MAX_NODES = 20_000
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 60
+_SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxdict = 6
+_SHORT.maxlevel = 3
+
+
+def short(value: Any) -> str:
+    """``repr`` of ``value`` cut to a readable length (nested containers elided)."""
+    return _SHORT.repr(value)
+
+
+def rs_label(rs) -> str:
+    """File-name form of an r_s value that reads back to the same float: 2 -> '2', 2.5 -> '2.5',
+    1.2345678 -> '1.2345678' (shortest exact form)."""
+    x = float(rs)
+    text = f"{x:g}"
+    return text if float(text) == x else repr(x)
+
+
+def _key(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p!r}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "config"
+
+
+def _walk(value, path, problems, budget):
+    """Refuse oversized configurations, non-finite numbers and control characters."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError(
+            f"invalid configuration:\n  {_key(path)}: the configuration expands to more than {MAX_NODES} "
+            "entries (a YAML alias bomb?); refused before validation"
+        )
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _walk(v, [*path, k], problems, budget)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _walk(v, [*path, i], problems, budget)
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{_key(path)} = {value!r} is invalid: numbers must be finite")
+    elif isinstance(value, str) and any(ord(c) < 32 for c in value):
+        problems.append(f"{_key(path)} = {short(value)} is invalid: control characters (newline, tab) are not allowed")
+
+
+def _fill_defaults(schema, value):
+    """Insert the schema's defaults for missing object keys; ``null`` for an object means defaults."""
+    types = schema.get("type")
+    is_object = types == "object" or (isinstance(types, list) and "object" in types)
+    if is_object and isinstance(value, dict):
+        for key, sub in schema.get("properties", {}).items():
+            sub_types = sub.get("type")
+            sub_object = sub_types == "object"
+            if key in value and value[key] is None and sub_object:
+                value[key] = copy.deepcopy(sub.get("default", {}))
+            if key not in value and "default" in sub:
+                value[key] = copy.deepcopy(sub["default"])
+            if key in value:
+                _fill_defaults(sub, value[key])
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra.get("type") == "object":
+            for key in value:
+                if key not in schema.get("properties", {}) and value[key] is None:
+                    value[key] = {}
+    return value
+
+
+def _describe(error) -> str:
+    key = _key(list(error.absolute_path))
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{key}: unexpected key(s) {', '.join(map(repr, extra))}; allowed keys: {allowed}"
+    allowed = []
+    for word, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
+        if word in sub:
+            allowed.append(f"{sym} {sub[word]}")
+    if "enum" in sub:
+        allowed.append("one of " + ", ".join(map(str, sub["enum"])))
+    if "type" in sub:
+        allowed.append(f"type {sub['type']}")
+    detail = f" (allowed: {', '.join(allowed)})" if allowed else ""
+    desc = sub.get("description", "").strip()
+    if error.validator == "type" and isinstance(error.instance, str):
+        try:
+            float(error.instance)
+            return (
+                f"{key} = {short(error.instance)} is a string, not a number: YAML reads exponents without "
+                "a decimal point or sign as text; write 1.0e-5 or 1.0e+5"
+            )
+        except ValueError:
+            pass
+    reason = {
+        "uniqueItems": "has repeated values",
+        "minItems": "is too short",
+        "pattern": "is not an allowed name",
+    }.get(error.validator, "is out of range or of the wrong type")
+    return f"{key} = {short(error.instance)} is invalid: it {reason}{detail}" + (f" [{desc}]" if desc else "")
+
+
+def _normalise_durations(config, problems):
+    """pulse.durations: keys may be numbers or strings; stored under the r_s file label."""
+    durations = config.get("pulse", {}).get("durations")
+    if not isinstance(durations, dict):
+        return
+    labels = {rs_label(r): r for r in config.get("rs", []) if isinstance(r, (int, float))}
+    out = {}
+    for key, value in durations.items():
+        try:
+            label = rs_label(float(key))
+        except (TypeError, ValueError):
+            problems.append(f"pulse.durations: key {short(key)} is not a number (an r_s value of rs)")
+            continue
+        if label not in labels:
+            problems.append(f"pulse.durations: key {short(key)} is not one of rs = {short(config.get('rs'))}")
+            continue
+        out[label] = value
+    config["pulse"]["durations"] = out
+
+
+def _check_rs_labels(config, key, problems):
+    values = config.get(key) if "." not in key else config.get("analysis", {}).get(key.split(".")[1])
+    seen = {}
+    for i, r in enumerate(values or []):
+        if not isinstance(r, (int, float)) or isinstance(r, bool):
+            continue
+        label = rs_label(r)
+        if label in seen:
+            problems.append(
+                f"{key}[{i}] = {r!r} has the same file label '{label}' as {key}[{seen[label][0]}] = "
+                f"{seen[label][1]!r}; give each r_s once"
+            )
+        seen[label] = (i, r)
+
+
+def _check_cross(config, problems):
+    known = available_kernels()
+    for k in config.get("kernels", []):
+        if isinstance(k, str) and k not in known:
+            problems.append(f"kernels: unknown kernel {short(k)}; available: {', '.join(known)}")
+    for k, params in config.get("kernel_params", {}).items():
+        if k not in known:
+            problems.append(f"kernel_params.{k}: unknown kernel {short(k)}; available: {', '.join(known)}")
+            continue
+        try:
+            get_kernel(k).params(**(params or {}))
+        except ValueError as exc:
+            problems.append(f"kernel_params.{k}: {exc}")
+    plot = config.get("plot", {})
+    if plot.get("fig1_rs") not in config.get("rs", []):
+        problems.append(f"plot.fig1_rs = {short(plot.get('fig1_rs'))} must be one of rs = {short(config.get('rs'))}")
+    for k in plot.get("fig1_kernels", []):
+        if k not in config.get("kernels", []):
+            problems.append(f"plot.fig1_kernels: {short(k)} is not in kernels = {short(config.get('kernels'))}")
+    eq = config.get("equilibrium", {})
+    d_max = config.get("grid", {}).get("d_max")
+    if isinstance(eq.get("d_min"), (int, float)) and isinstance(d_max, (int, float)) and not eq["d_min"] < d_max:
+        problems.append(f"equilibrium.d_min = {eq['d_min']!r} must be < grid.d_max = {d_max!r} bohr")
+    if not eq.get("curve_d_min", 0) < eq.get("curve_d_max", 1):
+        problems.append("equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)")
+    pulse = config.get("pulse", {})
+    if pulse.get("shape") == "ac" and pulse.get("frequency") is None:
+        problems.append("pulse.frequency must be set (Ha, > 0) for pulse.shape = ac")
+    _check_impurities(config, problems)
+
+
+def _impurity_values(spec) -> Impurity | None:
+    try:
+        return get_impurity(spec)
+    except (ValueError, TypeError):
+        return None
+
+
+def _check_impurities(config, problems):
+    primary = _impurity_values(config.get("impurity"))
+    seen = {}
+    for i, name in enumerate(config.get("extra_impurities", [])):
+        imp = _impurity_values(name)
+        if imp is None:
+            continue
+        if imp == primary:
+            problems.append(
+                f"extra_impurities[{i}] = {short(name)} is the impurity itself (impurity = "
+                f"{short(config.get('impurity'))}); list only other impurities"
+            )
+        if imp in seen:
+            problems.append(f"extra_impurities[{i}] = {short(name)} repeats extra_impurities[{seen[imp]}]")
+        seen[imp] = i
+
+
+def load_schema(path) -> dict:
+    return yaml.safe_load(Path(path).read_text())
+
+
+def validate(config: dict, schema: dict) -> dict:
+    """Check and normalise ``config`` in place against ``schema``; raise one ValueError listing every problem."""
+    problems: list[str] = []
+    _walk(config, [], problems, [MAX_NODES])
+    if problems:  # non-finite numbers and control characters make the schema messages unreliable
+        raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
+    _fill_defaults(schema, config)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [_describe(e) for e in errors]
+    _check_rs_labels(config, "rs", problems)
+    _check_rs_labels(config, "analysis.sweep_rs", problems)
+    if not problems:
+        _normalise_durations(config, problems)
+        _check_cross(config, problems)
+    if not problems:  # the memory estimate needs a valid configuration
+        problems += check_memory(config)
+    if problems:
+        raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
+    return config
+
+
+#: Preset names accepted for ``impurity`` and ``extra_impurities``.
+IMPURITY_NAMES = tuple(sorted(IMPURITY_PRESETS))
