@@ -6,11 +6,14 @@
 #
 # Stages (one rule file each, outputs under results/<stage>/):
 #   tabulate_kernel -> compute_chi -> find_equilibrium -> solve_response -> compute_velocity
-#   derive_pulse (pulse length per rs), figures, tables, analyses.
+#   derive_pulse (pulse length per rs), figures, tables, analyses; clusters of nuclei (`snakemake clusters`).
 # Each rule's code inputs are the package modules its script imports (workflow/rules/common.smk).
 
 
 configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
@@ -22,6 +25,7 @@ include: "workflow/rules/pulse.smk"
 include: "workflow/rules/velocity.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/cluster.smk"
 include: "workflow/rules/analysis.smk"
 
 

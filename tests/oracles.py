@@ -338,3 +338,112 @@ def filon_reference(omega, f, t):
         slope = (fb - fa) / (b - a)
         total += _quad(lambda x: fa + slope * (x - a), a, b, weight="cos", wvar=t, epsabs=1e-16)
     return total
+
+
+def lindhard_rpa_chi_mp(q, omega, rs, digits=40):
+    r"""RPA :math:`\chi^h = \chi_s/(1 - (4\pi/q^2)\chi_s)` (Eq. 15, f_xc = 0) with :math:`\chi_s` from the
+    complex-log formula of :func:`lindhard_complex_log`, in ``digits``-digit arithmetic (mpmath), point by
+    point, rounded to complex128.
+
+    In double precision the complex-log formula cancels catastrophically for omega >> q k_F (relative
+    error ~ eps u^4); at 40 digits that costs nothing.
+    """
+    import mpmath
+
+    out = []
+    with mpmath.workdps(digits):
+        kF = mpmath.cbrt(9 * mpmath.pi / 4) / mpmath.mpf(rs)
+        for qq, ww in zip(np.ravel(q), np.ravel(omega)):
+            qq, ww = mpmath.mpf(float(qq)), mpmath.mpf(float(ww))
+            z = qq / (2 * kF)
+            u = mpmath.mpc(ww / (qq * kF), mpmath.mpf(10) ** (-digits // 2))
+            F = mpmath.mpf(1) / 2
+            for nu in (z - u, z + u):
+                F += (1 - nu * nu) * mpmath.log((nu + 1) / (nu - 1)) / (8 * z)
+            chi_s = -kF / mpmath.pi**2 * F
+            out.append(complex(chi_s / (1 - 4 * mpmath.pi / qq**2 * chi_s)))
+    return np.reshape(out, np.shape(q))
+
+
+def rpa_condition_number(q, chi):
+    r"""Condition number :math:`|v\chi_s/(1 - v\chi_s)|` of Eq. (15) in the RPA, from :math:`\chi^h` itself.
+
+    A relative error e of :math:`\chi_s` becomes about :math:`(1 + \kappa) e` in :math:`\chi^h`: large
+    on the plasmon, where :math:`1 - v\chi_s \to 0`.
+    """
+    v = 4 * np.pi / np.asarray(q, float) ** 2
+    v_chi_s = v * chi / (1 + v * chi)
+    return np.abs(v_chi_s / (1 - v_chi_s))
+
+
+# --------------------------------------------------------------------------------------------
+# Clusters: Newton's equations for the displacements, one nucleus and one 3x3 block at a time
+# --------------------------------------------------------------------------------------------
+
+
+def pair_tensor(par, perp, n):
+    """par n n^T + perp (I - n n^T) for a unit vector n (3x3)."""
+    n = np.asarray(n, float)
+    return perp * np.eye(3) + (par - perp) * np.outer(n, n)
+
+
+def cluster_hessian_fd(Z, R, pair_energy, h=1e-2):
+    """Hessian of E = sum_{a<b} Z_a Z_b U(d_ab): central second differences of E with steps h and h/2 (bohr),
+    Richardson-extrapolated (error O(h^4) plus rounding ~ eps |E|/h^2)."""
+    return (4.0 * _hessian_fd(Z, R, pair_energy, 0.5 * h) - _hessian_fd(Z, R, pair_energy, h)) / 3.0
+
+
+def _hessian_fd(Z, R, pair_energy, h):
+    Z = np.asarray(Z, float)
+    x0 = np.asarray(R, float).ravel()
+    N = Z.size
+
+    def energy(x):
+        P = x.reshape(N, 3)
+        return sum(
+            Z[a] * Z[b] * float(pair_energy(np.array([np.linalg.norm(P[b] - P[a])]))[0])
+            for a in range(N)
+            for b in range(a + 1, N)
+        )
+
+    H = np.zeros((3 * N, 3 * N))
+    for i in range(3 * N):
+        for j in range(i, 3 * N):
+            ei, ej = np.eye(3 * N)[i] * h, np.eye(3 * N)[j] * h
+            H[i, j] = H[j, i] = (
+                energy(x0 + ei + ej) - energy(x0 + ei - ej) - energy(x0 - ei + ej) + energy(x0 - ei - ej)
+            ) / (4 * h * h)
+    return H
+
+
+def cluster_newton(omega, Z, M, R, e, jt0, jt_pair, hessian, sigma=1.0):
+    r"""Velocities per unit drift velocity from Newton's equations for the displacements R_a.
+
+    :math:`-\omega^2M_aR_a = \sum_g Z_aZ_gJ_{ag}(u - R_g) - \sum_b H_{ab}R_b - \sigma Z_a\omega^2u`, with the
+    electron displacement :math:`u = i\mathbf e/\omega` (drift velocity :math:`-i\omega u = \mathbf e`),
+    :math:`J = \omega\tilde J`, :math:`J_{aa} = J_0 I` and :math:`J_{ag} = J_\parallel\hat n\hat n^T +
+    J_\perp(I - \hat n\hat n^T)`; then :math:`V_a = -i\omega R_a`.  Built block by block in loops;
+    ``jt_pair[(a, b)] = (jt_par, jt_perp)`` at ``omega`` for a < b.
+    """
+    Z, M, R, e = (np.asarray(x, float) for x in (Z, M, R, e))
+    N = Z.size
+    u = 1j * e / omega
+    A = np.zeros((3 * N, 3 * N), complex)
+    rhs = np.zeros(3 * N, complex)
+    for a in range(N):
+        sa = slice(3 * a, 3 * a + 3)
+        A[sa, sa] += -(omega**2) * M[a] * np.eye(3)
+        rhs[sa] += -sigma * Z[a] * omega**2 * u
+        for g in range(N):
+            sg = slice(3 * g, 3 * g + 3)
+            if g == a:
+                J = omega * jt0 * np.eye(3)
+            else:
+                lo, hi = min(a, g), max(a, g)
+                par, perp = jt_pair[(lo, hi)]
+                J = omega * pair_tensor(par, perp, (R[g] - R[a]) / np.linalg.norm(R[g] - R[a]))
+            # friction and wind: + Z_a Z_g J (u - R_g) -> -Z_a Z_g J R_g on the left, + ... u on the right
+            A[sa, sg] += Z[a] * Z[g] * J
+            rhs[sa] += Z[a] * Z[g] * J @ u
+    A += hessian
+    return (-1j * omega * np.linalg.solve(A, rhs)).reshape(N, 3)

@@ -179,8 +179,8 @@ def test_chi_dataarray_labels_and_values():
     q = np.linspace(0.1, 3, 7)
     w = np.linspace(0, 0.2, 5)
     da = chi_dataarray(q, w, 4.0, "rmcp07")
-    assert da.dims == ("q", "omega") and da.attrs["units"] == "Ha^-1 bohr^-3"
-    assert da["q"].attrs["units"] == "bohr^-1" and da.attrs["kernel_h"] == "fit"
+    assert da.dims == ("q", "omega") and da.attrs["units"] == "1/(hartree*bohr**3)"
+    assert da["q"].attrs["units"] == "1/bohr" and da.attrs["kernel_h"] == "fit"
     assert np.array_equal(da.values, chi_h(q[:, None], w[None, :], 4.0, "rmcp07"))
     # chi(q, -w) = chi(q, w)* (retarded, real in time)
     assert np.array_equal(chi_h(q, -0.1, 4.0, "rmcp07"), np.conj(chi_h(q, 0.1, 4.0, "rmcp07")))

@@ -189,13 +189,17 @@ def test_schema_bounds_are_numbers():
         ),
         ({"equilibrium": {**TINY["equilibrium"], "d_step": 1e-9}}, "find_equilibrium at rs = 6 would need about"),
         ({"rs": [0.01], "plot": {**TINY["plot"], "fig1_rs": 0.01}, **PAPER_GRIDS}, "at rs = 0.01 would need about"),
+        (
+            {"chi_map": {"n_q": 2000, "n_omega": 2000}, "resources": {"max_memory_gb": 0.5}},
+            "compute_chi_map would need about 0.7 GB",
+        ),
     ],
 )
 def test_resource_preflight_refuses_what_would_not_fit(changes, what):
-    text = problems(config(**changes, resources={"max_memory_gb": 4}))
-    assert (
-        what in text and "GB (> resources.max_memory_gb = 4.0 GB)" in text and "raise resources.max_memory_gb" in text
-    )
+    limit = changes.pop("resources", {"max_memory_gb": 4})
+    text = problems(config(**changes, resources=limit))
+    assert what in text and f"GB (> resources.max_memory_gb = {limit['max_memory_gb']:.1f} GB)" in text
+    assert "raise resources.max_memory_gb" in text
 
 
 def test_lowest_frequency_is_bounded():
@@ -206,9 +210,11 @@ def test_lowest_frequency_is_bounded():
 def test_memory_estimates_cover_the_measured_peaks():
     """Peak RSS of the stage functions (paper grids, r_s = 2; measured in a fresh interpreter with
     resource.getrusage): tabulate_kernel 115 MB, compute_chi 142 MB, find_equilibrium 328 MB,
-    solve_response 167 MB.  The estimates must not be below them, nor far above."""
+    solve_response 167 MB; compute_chi_map (300 x 300 points, /usr/bin/time) 128 MB.  The estimates must
+    not be below them, nor far above."""
     cfg = validate(copy.deepcopy(PAPER), SCHEMA)
     measured = {"tabulate_kernel": 115e6, "compute_chi": 142e6, "find_equilibrium": 328e6, "solve_response": 167e6}
+    assert 128e6 <= job_bytes("compute_chi_map", cfg) <= 2.0 * 128e6
     for rule, peak in measured.items():
         assert peak <= job_bytes(rule, cfg, 2.0) <= 2.0 * peak, rule
 
@@ -242,9 +248,9 @@ def test_response_refuses_chi_and_equilibrium_of_another_kernel_or_rs(chains):
 
 def test_files_are_checked_against_their_path(chains, tmp_path):
     chi, eq = chains[("rpa", 6.0)]
-    good = write_dataset(eq, tmp_path / "results/equilibrium/rpa/rs6.nc")
+    good = write_dataset(eq, tmp_path / "results/tiny/equilibrium/rpa/rs6.nc")
     assert float(read_result(good)["d_eq"]) == float(eq["d_eq"])
-    wrong = tmp_path / "results/equilibrium/mcp07/rs6.nc"
+    wrong = tmp_path / "results/tiny/equilibrium/mcp07/rs6.nc"
     wrong.parent.mkdir(parents=True)
     wrong.write_bytes(good.read_bytes())
     with pytest.raises(ValueError) as err:
@@ -289,7 +295,7 @@ def test_corruption_is_detected_with_the_file_name(chains, tmp_path):
     """16-byte corruptions at random places: a read either fails naming the file or returns the
     data unchanged (the bytes hit padding); measured 39 of 40 detected, 1 harmless."""
     chi, _ = chains[("rpa", 6.0)]
-    path = write_dataset(chi, tmp_path / "results/chi/rpa/rs6.nc")
+    path = write_dataset(chi, tmp_path / "results/tiny/chi/rpa/rs6.nc")
     ref = read_result(path)
     data = path.read_bytes()
     rng = np.random.default_rng(7)
@@ -338,7 +344,10 @@ def test_full_disk_is_reported_as_such(chains, tmp_path, monkeypatch):
             "rs[0] = -2 is invalid: it is out of range or of the wrong type (allowed: > 0, <= 100, type number)",
         ),
         ({"kernels": ["rmcp07", "nosuch"]}, "kernels: unknown kernel 'nosuch'; available: alda, mcp07, rmcp07, rpa"),
-        ({"grids": {"n_gl": 8}}, "config: unexpected key(s) 'grids'; allowed keys: analysis, direct_field_sign"),
+        (
+            {"grids": {"n_gl": 8}},
+            "config: unexpected key(s) 'grids'; allowed keys: analysis, chi_map, clusters, direct_field_sign",
+        ),
         (
             {"kernel_params": {"rmcp07": {"alpha": 1.0}}},
             "kernel_params.rmcp07: unexpected key(s) 'alpha'; allowed keys: a, b, c_prime, d, h",
@@ -382,9 +391,54 @@ def test_workflow_accepts_integer_keys_for_durations(tmp_path):
 @pytest.mark.workflow
 def test_rules_ask_for_the_estimated_memory(tmp_path):
     """mem_mb of a job (what a SLURM profile requests) is the pre-flight estimate."""
-    proc = run_snakemake(tmp_path, "-n", "-p", "results/equilibrium/rpa/rs6.nc")
+    proc = run_snakemake(tmp_path, "-n", "-p", "results/tiny/equilibrium/rpa/rs6.nc")
     out = proc.stdout + proc.stderr
     block = out[out.index("rule find_equilibrium:") :]
     mem = int(block.split("mem_mb=", 1)[1].split(",", 1)[0])
     cfg = validate(copy.deepcopy(TINY), SCHEMA)
     assert mem == job_mb("find_equilibrium", cfg, 6.0) >= 300
+
+
+# --------------------------------------------------------------------------------------------
+# clusters
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "clusters, message",
+    [
+        (
+            {"x": {"preset": "hd", "angle": 30, "direction": [1, 0, 0]}},
+            "clusters.x: a cluster takes 'direction' or 'angle', not both",
+        ),
+        (
+            {"x": {"preset": "h3_triangle", "angle": 30}},
+            "clusters.x: 'angle' sets the current direction of a linear cluster only",
+        ),
+        ({"x": {"preset": "h4"}}, "clusters.x.preset = 'h4' is invalid"),
+        ({"x": {}}, "clusters.x: a cluster needs exactly one of 'preset' or 'nuclei'"),
+        ({"x": {"preset": "hd", "direction": [0, 0, 0]}}, "clusters.x: cluster direction must be a non-zero 3-vector"),
+        (
+            {
+                "x": {
+                    "nuclei": [
+                        {"Z": 1, "M": 1836, "position": [0, 0, 0]},
+                        {"Z": 1, "M": 1836, "position": [0.01, 0, 0]},
+                    ]
+                }
+            },
+            "clusters.x: two nuclei of the cluster are 0.01 bohr apart",
+        ),
+        ({"x": {"nuclei": [{"Z": 1, "M": 1836, "position": [0, 0]}]}}, "clusters.x.nuclei = "),
+        ({"x": {"preset": "hd", "saddle": "ignore"}}, "clusters.x.saddle = 'ignore' is invalid"),
+        ({"Bad-Name": {"preset": "hd"}}, "clusters = 'Bad-Name' is invalid: it is not an allowed name"),
+    ],
+)
+def test_bad_cluster_entries_are_refused_before_any_job(clusters, message):
+    assert message in problems(config(clusters=clusters))
+
+
+def test_cluster_animation_must_show_a_computed_kernel_and_rs():
+    text = problems(config(plot={**TINY["plot"], "cluster_rs": 4, "cluster_kernel": "alda"}))
+    assert "plot.cluster_rs = 4 must be one of rs = [6]" in text
+    assert "plot.cluster_kernel = 'alda' must be one of kernels = ['rmcp07', 'mcp07', 'rpa']" in text

@@ -45,12 +45,12 @@ def test_tiny_workflow_on_slurm_matches_local_run(cluster, tmp_path):
     assert len(list((slurm_dir / "logs").rglob("*.log"))) == sum(jobs.values()) - 1
     run_snakemake(local_dir)
     local_files = sorted(p.relative_to(local_dir) for p in (local_dir / "results").rglob("*.nc"))
-    assert len(local_files) == 22  # 3 kernel + 3 chi + 3 equilibrium + 6 response + 1 pulse + 6 velocity
+    assert len(local_files) == 25  # 3 kernel + 3 chi + 3 chi maps + 3 equilibrium + 6 response + 1 pulse + 6 velocity
     for rel in local_files:
         with xr.open_dataset(local_dir / rel) as a, xr.open_dataset(slurm_dir / rel) as b:
             xr.testing.assert_allclose(a.load(), b.load(), rtol=1e-10, atol=0)
-    assert (slurm_dir / "results/tables/summary.csv").read_text() == (
-        local_dir / "results/tables/summary.csv"
+    assert (slurm_dir / "results/tiny/tables/summary.csv").read_text() == (
+        local_dir / "results/tiny/tables/summary.csv"
     ).read_text()
 
 
@@ -60,7 +60,13 @@ def test_failing_rule_on_slurm_fails_the_run_and_shows_its_log(cluster, tmp_path
         tmp_path / "failing.yaml", kernels=["rpa"], equilibrium={"d_min": 9.0}, plot={"fig1_kernels": ["rpa"]}
     )
     proc = run_snakemake(
-        tmp_path, "--profile", str(cluster), "results/equilibrium/rpa/rs6.nc", configfile=cfg, check=False, timeout=900
+        tmp_path,
+        "--profile",
+        str(cluster),
+        "results/tiny/equilibrium/rpa/rs6.nc",
+        configfile=cfg,
+        check=False,
+        timeout=900,
     )
     text = proc.stdout + proc.stderr
     assert proc.returncode != 0

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pint
 import pytest
 import xarray as xr
 import yaml
@@ -41,6 +42,7 @@ pytestmark = pytest.mark.slow
 KERNEL_CHAIN = {
     "tabulate_kernel": 1,
     "compute_chi": 1,
+    "compute_chi_map": 1,
     "find_equilibrium": 1,
     "solve_response": 2,
     "compute_velocity": 2,
@@ -53,6 +55,8 @@ DOWNSTREAM = {
     "make_viscous_correction_table": 1,
     "all": 1,
 }
+#: The chi-map figure shows every kernel: any kernel's change redraws it.
+MAP_FIGURE = {"plot_chi_map": 1}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +88,7 @@ def edited(path: Path):
 
 
 def test_full_run_produces_every_output(tiny):
-    res = tiny.work / "results"
+    res = tiny.work / "results" / "tiny"
     for n in range(1, 6):
         for ext in ("pdf", "png"):
             f = res / "figures" / f"fig{n}.{ext}"
@@ -97,15 +101,31 @@ def test_full_run_produces_every_output(tiny):
             assert (res / "velocity" / kernel / f"rs6_{geometry}.nc").is_file()
     for name in ("summary.csv", "vibrations.csv", "viscous_correction.csv", "friction_sweep.csv"):
         assert (res / "tables" / name).is_file()
+    for kernel in ("rmcp07", "mcp07", "rpa"):
+        assert (res / "chi" / kernel / "rs6_map.nc").is_file()
+    for ext in ("pdf", "png"):
+        assert (res / "figures" / f"chi_map.{ext}").stat().st_size > 5000
 
 
 def test_every_variable_has_units_and_provenance(tiny):
-    files = sorted((tiny.work / "results").rglob("*.nc"))
-    assert len(files) >= 3 * 3 + 6 + 6 + 1 + 9
+    """Every file of every stage (the friction sweep and the clusters included): units a unit parser reads."""
+    ureg = pint.UnitRegistry()
+    files = sorted((tiny.work / "results" / "tiny").rglob("*.nc"))
+    assert len(files) >= 3 * 3 + 6 + 6 + 1 + 9 + 9
+    assert {f.parent.parent.name for f in files} >= {
+        "kernel",
+        "chi",
+        "equilibrium",
+        "response",
+        "velocity",
+        "friction",
+        "cluster",
+    }
     for f in files:
         with xr.open_dataset(f) as ds:
             for name in list(ds.data_vars) + list(ds.coords):
                 assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, (f, name)
+                ureg.parse_units(ds[name].attrs["units"])
             assert ds.attrs["software"] == "viscous_forces" and ds.attrs["software_version"]
             assert ds.attrs["constants"] == "CODATA 2018" and "parameters" in ds.attrs and ds.attrs["stage"]
 
@@ -113,8 +133,8 @@ def test_every_variable_has_units_and_provenance(tiny):
 def test_velocity_files_interface_and_physics(tiny):
     for kernel in ("rmcp07", "mcp07", "rpa"):
         for geometry in ("parallel", "perpendicular"):
-            ds = read_dataset(tiny.work / f"results/velocity/{kernel}/rs6_{geometry}.nc")
-            assert ds["v_cm"].attrs["units"] == "j0/n" and "pulse_duration" in ds.attrs
+            ds = read_dataset(tiny.work / f"results/tiny/velocity/{kernel}/rs6_{geometry}.nc")
+            assert ds["v_cm"].attrs["units"] == "1" and "pulse_duration" in ds.attrs
             t = ds["time"].values
             T = ds.attrs["pulse_duration"]
             v = ds["v_cm"].values
@@ -125,7 +145,7 @@ def test_velocity_files_interface_and_physics(tiny):
 
 
 def test_summary_table(tiny):
-    with open(tiny.work / "results/tables/summary.csv") as fh:
+    with open(tiny.work / "results/tiny/tables/summary.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["kernel"] for r in rows} == {"rmcp07", "mcp07", "rpa"}
     rpa = next(r for r in rows if r["kernel"] == "rpa")
@@ -181,6 +201,7 @@ def test_invalidation_matrix(tiny):
     """
     config = yaml.safe_load(TINY_CONFIG.read_text())
     rs_labels = [f"{float(r):g}" for r in sorted(set(config["rs"]) | set(config["analysis"]["sweep_rs"]))]
+    map_rs = [f"{float(r):g}" for r in config["rs"]]
     loads = {
         s.stem: traced_package_modules(f"import runpy; runpy.run_path({str(s)!r})", tiny.src)
         for s in _scripts(tiny.repo)
@@ -196,7 +217,11 @@ def test_invalidation_matrix(tiny):
         rel = str(module.relative_to(tiny.src))
         forced = sorted(rule for rule, mods in loads.items() if rel in mods and rule in in_dag)
         forced += [
-            f"results/kernel/{k}/rs{rs}.nc" for k, mods in kernel_loads.items() if rel in mods for rs in rs_labels
+            f"results/tiny/kernel/{k}/rs{rs}.nc" for k, mods in kernel_loads.items() if rel in mods for rs in rs_labels
+        ]
+        # the chi maps evaluate the kernel directly (their own kernel_code inputs), at the run's r_s only
+        forced += [
+            f"results/tiny/chi/{k}/rs{rs}_map.nc" for k, mods in kernel_loads.items() if rel in mods for rs in map_rs
         ]
         key = tuple(forced)
         if key not in expected_cache:
@@ -236,6 +261,7 @@ def test_editing_a_table_or_plot_module_reruns_no_physics_job(tiny, module):
         "derive_pulse",
         "compute_velocity",
         "compute_friction",
+        "simulate_cluster",
     }
     assert jobs and not (set(jobs) & physics), jobs
 
@@ -258,14 +284,15 @@ def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
         jobs = planned_jobs(proc)
         # its chain, Figs. 2-5 and the tables that list every kernel (not the rMCP07-vs-MCP07 comparison)
         others = {k: v for k, v in DOWNSTREAM.items() if k != "make_viscous_correction_table"}
-        assert jobs == {**KERNEL_CHAIN, **others}, jobs
+        assert jobs == {**KERNEL_CHAIN, **others, **MAP_FIGURE}, jobs
         assert all("half_alda" in o or "/figures/" in o or "/tables/" in o for o in planned_outputs(proc))
         # and it runs through to the figures
-        tiny.run("results/figures/fig2.png", configfile=cfg)
-        assert (tiny.work / "results/velocity/half_alda/rs6_parallel.nc").is_file()
+        tiny.run("results/tiny/figures/fig2.png", configfile=cfg)
+        assert (tiny.work / "results/tiny/velocity/half_alda/rs6_parallel.nc").is_file()
     finally:
         new.unlink()
-        shutil.rmtree(tiny.work / "results" / "kernel" / "half_alda", ignore_errors=True)
+        shutil.rmtree(tiny.work / "results" / "tiny" / "kernel" / "half_alda", ignore_errors=True)
+        tiny.run("results/tiny/figures/fig2.png")  # redraw Fig. 2 without it: the tests below start up to date
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,13 +303,18 @@ def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
 def test_kernel_parameter_change_reruns_only_that_kernel(tiny, tmp_path):
     cfg = write_config(tmp_path / "changed.yaml", kernel_params={"rmcp07": {"a": 3.9}})
     proc = tiny.run("-n", configfile=cfg)
-    assert planned_jobs(proc) == {**KERNEL_CHAIN, **DOWNSTREAM}
+    assert planned_jobs(proc) == {**KERNEL_CHAIN, **DOWNSTREAM, **MAP_FIGURE}
     assert not any("/mcp07/" in o or "/rpa/" in o for o in planned_outputs(proc))
 
 
 def test_plot_option_change_reruns_only_figures(tiny, tmp_path):
     cfg = write_config(tmp_path / "plot.yaml", plot={"dpi": 90})
-    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {"plot_potential": 1, "plot_velocities": 4, "all": 1}
+    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {
+        "plot_potential": 1,
+        "plot_velocities": 4,
+        "plot_chi_map": 1,
+        "all": 1,
+    }
     cfg = write_config(tmp_path / "fig1.yaml", plot={"fig1_kernels": ["rpa"]})
     assert planned_jobs(tiny.run("-n", configfile=cfg)) == {"plot_potential": 1, "all": 1}
 
@@ -304,7 +336,7 @@ def test_extra_impurities_add_only_their_own_jobs(tiny, tmp_path):
     proc = tiny.run("-n", configfile=cfg)
     assert planned_jobs(proc) == {"solve_response": 6, "compute_velocity": 6, "make_impurity_table": 1, "all": 1}
     outs = planned_outputs(proc)
-    assert "results/velocity/rpa/rs6_parallel_h2.nc" in outs and "results/tables/impurities.csv" in outs
+    assert "results/tiny/velocity/rpa/rs6_parallel_h2.nc" in outs and "results/tiny/tables/impurities.csv" in outs
 
 
 def test_pulse_shape_change_reruns_velocities_only(tiny, tmp_path):
@@ -314,7 +346,7 @@ def test_pulse_shape_change_reruns_velocities_only(tiny, tmp_path):
 
 
 def test_identical_recreation_does_not_cascade(tiny):
-    target = "results/chi/rpa/rs6.nc"
+    target = "results/tiny/chi/rpa/rs6.nc"
     before = (tiny.work / target).read_bytes()
     tiny.run("--forcerun", target, "--until", target)
     assert (tiny.work / target).read_bytes() == before  # deterministic netCDF
@@ -322,12 +354,13 @@ def test_identical_recreation_does_not_cascade(tiny):
 
 
 def test_deleted_intermediate_is_recreated(tiny):
-    """Every file the README lists as an output is a target: deleting one reruns its job only
-    (the recreated file is identical, so nothing downstream reruns)."""
-    target = tiny.work / "results/chi/rpa/rs6.nc"
+    """Every file the README lists as an output is a target of a plain `snakemake`: deleting one reruns its
+    job (and, since Snakemake plans before it runs, the jobs that read it), and recreates it byte for byte."""
+    target = tiny.work / "results/tiny/chi/rpa/rs6.nc"
     before = target.read_bytes()
     target.unlink()
-    assert planned_jobs(tiny.run("-n")) == {"compute_chi": 1, "all": 1}
+    jobs = planned_jobs(tiny.run("-n"))
+    assert jobs["compute_chi"] == 1 and "tabulate_kernel" not in jobs and "compute_chi_map" not in jobs
     tiny.run()
     assert target.read_bytes() == before
     assert planned_jobs(tiny.run("-n", "everything")) == {}
@@ -350,7 +383,7 @@ def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):
         cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.time() + 60
-    while time.time() < deadline and not list((tmp_path / "results").glob("chi/*/*.nc")):
+    while time.time() < deadline and not list((tmp_path / "results" / "tiny").glob("chi/*/*.nc")):
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -358,6 +391,6 @@ def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):
         xr.open_dataset(f).close()  # complete netCDF (atomic rename), never a truncated one
     run_snakemake(tmp_path, "--unlock")  # a SIGKILL leaves Snakemake's lock behind
     run_snakemake(tmp_path, "--rerun-incomplete")
-    assert (tmp_path / "results/tables/summary.csv").is_file()
+    assert (tmp_path / "results/tiny/tables/summary.csv").is_file()
     assert not list((tmp_path / "results").rglob(".*.part"))  # the reruns removed stale temporaries
     shutil.rmtree(tmp_path / "results")

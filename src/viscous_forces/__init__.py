@@ -5,4 +5,4 @@ Reproduces Nazarov, Todorov & Gross, "Viscous Current-Induced Forces", Phys. Rev
 026301 (2024).  Hartree atomic units throughout.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -89,6 +89,12 @@ def package_closure(path, src_root) -> list[Path]:
         A workflow script or a package module.
     src_root : path-like
         The directory holding the package (``<repo>/src``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Resolved paths of every package file loaded (``__init__.py`` of the parent packages
+        included), sorted.
     """
     root = Path(src_root).resolve()
     start = Path(path).resolve()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import reprlib
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .core.cluster import make_cluster
 from .core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
 from .core.kernels import available_kernels, get_kernel
 from .resources import check_memory
@@ -35,13 +37,36 @@ _SHORT.maxlevel = 3
 
 
 def short(value: Any) -> str:
-    """``repr`` of ``value`` cut to a readable length (nested containers elided)."""
+    """``repr`` of ``value`` cut to a readable length (nested containers elided).
+
+    Parameters
+    ----------
+    value : Any
+        Any value, e.g. an offending configuration entry.
+
+    Returns
+    -------
+    str
+        Its ``repr``, strings cut at 60 characters, containers at 6 items and 3 levels.
+    """
     return _SHORT.repr(value)
 
 
 def rs_label(rs) -> str:
     """File-name form of an r_s value that reads back to the same float: 2 -> '2', 2.5 -> '2.5',
-    1.2345678 -> '1.2345678' (shortest exact form)."""
+    1.2345678 -> '1.2345678' (shortest exact form).
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter (bohr).
+
+    Returns
+    -------
+    str
+        The label used in file names (``rs{label}.nc``): ``f"{rs:g}"`` if it reads back exactly,
+        else ``repr(float(rs))``.
+    """
     x = float(rs)
     text = f"{x:g}"
     return text if float(text) == x else repr(x)
@@ -190,6 +215,20 @@ def _check_cross(config, problems):
         problems.append(f"equilibrium.d_min = {eq['d_min']!r} must be < grid.d_max = {d_max!r} bohr")
     if not eq.get("curve_d_min", 0) < eq.get("curve_d_max", 1):
         problems.append("equilibrium.curve_d_min must be < equilibrium.curve_d_max (bohr)")
+    if plot.get("cluster_rs") is not None and plot.get("cluster_rs") not in config.get("rs", []):
+        problems.append(
+            f"plot.cluster_rs = {short(plot.get('cluster_rs'))} must be one of rs = {short(config.get('rs'))}"
+        )
+    if plot.get("cluster_kernel") is not None and plot.get("cluster_kernel") not in config.get("kernels", []):
+        problems.append(
+            f"plot.cluster_kernel = {short(plot.get('cluster_kernel'))} must be one of kernels = "
+            f"{short(config.get('kernels'))}"
+        )
+    for name, spec in config.get("clusters", {}).items():
+        try:
+            make_cluster(spec, 1.0)
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"clusters.{name}: {exc}")
     pulse = config.get("pulse", {})
     if pulse.get("shape") == "ac" and pulse.get("frequency") is None:
         problems.append("pulse.frequency must be set (Ha, > 0) for pulse.shape = ac")
@@ -220,12 +259,96 @@ def _check_impurities(config, problems):
         seen[imp] = i
 
 
+#: Folder names of results/ that a run name may not take (they hold the unnamed run's outputs).
+RESERVED_RUN_NAMES = (
+    "kernel",
+    "chi",
+    "equilibrium",
+    "response",
+    "pulse",
+    "velocity",
+    "friction",
+    "cluster",
+    "figures",
+    "tables",
+    "benchmarks",
+)
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_run_name(name: str) -> str:
+    """The run name (results/<name>/) or a ValueError naming the problem; '' is the paper's run.
+
+    Parameters
+    ----------
+    name : str
+        ``run.name`` of the configuration, or the stem of the last ``--configfile``.
+
+    Returns
+    -------
+    str
+        ``name`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        Unless ``name`` is empty or letters, digits, '_', '.', '-' starting with a letter or digit,
+        and not one of :data:`RESERVED_RUN_NAMES`.
+    """
+    if name == "":
+        return name
+    if not isinstance(name, str) or not RUN_NAME.fullmatch(name) or name in RESERVED_RUN_NAMES:
+        raise ValueError(
+            f"invalid configuration:\n  run.name = {short(name)} (or the --configfile name) must be letters, digits, "
+            f"'_', '.', '-', start with a letter or digit and not be one of {', '.join(RESERVED_RUN_NAMES)}"
+        )
+    return name
+
+
 def load_schema(path) -> dict:
+    """Read the configuration schema (``workflow/schemas/config.schema.yaml``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The YAML file of the JSON schema.
+
+    Returns
+    -------
+    dict
+        The schema.
+    """
     return yaml.safe_load(Path(path).read_text())
 
 
 def validate(config: dict, schema: dict) -> dict:
-    """Check and normalise ``config`` in place against ``schema``; raise one ValueError listing every problem."""
+    """Check and normalise ``config`` in place against ``schema``; raise one ValueError listing every problem.
+
+    Fills the schema's defaults (``null`` for a section means its defaults), validates against the
+    JSON schema (draft 2020-12), then checks what the schema cannot: finite numbers, no control
+    characters, at most :data:`MAX_NODES` entries, distinct r_s file labels, known kernels and
+    kernel parameters, cross-references (``plot.fig1_rs``, ``plot.fig1_kernels``, distances,
+    ``pulse.frequency`` for ``ac``), distinct impurities and the memory estimate
+    (:func:`viscous_forces.resources.check_memory`).
+
+    Parameters
+    ----------
+    config : dict
+        The configuration as read from YAML; modified in place.
+    schema : dict
+        The schema (:func:`load_schema`).
+
+    Returns
+    -------
+    dict
+        ``config``, with defaults filled and ``pulse.durations`` keyed by r_s labels.
+
+    Raises
+    ------
+    ValueError
+        ``invalid configuration:`` followed by one line per problem, each naming the key, the value
+        and what is allowed.
+    """
     problems: list[str] = []
     _walk(config, [], problems, [MAX_NODES])
     if problems:  # non-finite numbers and control characters make the schema messages unreliable

@@ -33,7 +33,19 @@ from .constants import CODATA_VERSION
 
 
 def provenance(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Attributes recording the package version and the parameters (as JSON) that made a file."""
+    """Attributes recording the package version and the parameters (as JSON) that made a file.
+
+    Parameters
+    ----------
+    params : mapping
+        The parameter record (JSON-serialisable; numpy numbers are written as floats).
+
+    Returns
+    -------
+    dict
+        ``software``, ``software_version``, ``parameters`` (JSON with sorted keys), ``source``
+        (the paper), ``units_system`` and ``constants`` (the CODATA version).
+    """
     return {
         "software": "viscous_forces",
         "software_version": __version__,
@@ -45,7 +57,19 @@ def provenance(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def split_complex(ds: xr.Dataset) -> xr.Dataset:
-    """Replace every complex variable ``x`` by ``x_real`` and ``x_imag`` (attributes copied)."""
+    """Replace every complex variable ``x`` by ``x_real`` and ``x_imag`` (attributes copied).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Any dataset.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy in which each complex data variable is two real ones, with ``long_name`` prefixed by
+        "real part of " / "imag part of ".
+    """
     out = ds.copy()
     for name in list(ds.data_vars):
         var = ds[name]
@@ -59,7 +83,19 @@ def split_complex(ds: xr.Dataset) -> xr.Dataset:
 
 
 def join_complex(ds: xr.Dataset) -> xr.Dataset:
-    """Inverse of :func:`split_complex`."""
+    """Inverse of :func:`split_complex`.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset with ``<name>_real`` / ``<name>_imag`` pairs.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy in which each pair is one complex variable ``<name>`` with the attributes of the
+        real part (``long_name`` without the prefix).
+    """
     out = ds.copy()
     for name in list(ds.data_vars):
         if name.endswith("_real") and name[:-5] + "_imag" in ds:
@@ -72,7 +108,18 @@ def join_complex(ds: xr.Dataset) -> xr.Dataset:
 
 
 def check_metadata(ds: xr.Dataset) -> None:
-    """Raise ValueError naming every variable or coordinate without ``units`` or ``long_name``."""
+    """Raise ValueError naming every variable or coordinate without ``units`` or ``long_name``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset about to be written.
+
+    Raises
+    ------
+    ValueError
+        Listing the variables without ``units`` or ``long_name``.
+    """
     missing = [
         str(name)
         for name in list(ds.data_vars) + list(ds.coords)
@@ -98,13 +145,31 @@ def _canonical_attr(value) -> str:
 
 
 def content_digest(ds: xr.Dataset) -> str:
-    """SHA-256 of every variable (name, dimensions, dtype, values, attributes) and the global attributes."""
+    """SHA-256 of every variable (name, dimensions, dtype, values, attributes) and the global attributes.
+
+    Variables and attributes are taken in sorted order, so the digest does not depend on the order
+    of insertion; the digest attribute itself is left out.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset (as written, i.e. with complex variables split).
+
+    Returns
+    -------
+    str
+        Hexadecimal SHA-256 digest.
+    """
     h = hashlib.sha256()
     for name in sorted(map(str, list(ds.variables))):
         var = ds.variables[name]
         values = np.ascontiguousarray(var.values)
-        h.update(f"{name}|{var.dims}|{values.dtype.str}|{values.shape}".encode())
-        h.update(values.tobytes())
+        if values.dtype.kind in "OUS":  # text: its characters (object arrays hold pointers)
+            h.update(f"{name}|{var.dims}|text|{values.shape}".encode())
+            h.update(json.dumps([v if isinstance(v, str) else v.decode() for v in values.ravel().tolist()]).encode())
+        else:
+            h.update(f"{name}|{var.dims}|{values.dtype.str}|{values.shape}".encode())
+            h.update(values.tobytes())
         for key in sorted(var.attrs):
             h.update(f"{key}={_canonical_attr(var.attrs[key])}".encode())
     for key in sorted(k for k in ds.attrs if k != DIGEST_ATTR):
@@ -117,6 +182,26 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
 
     Arrays get Fletcher-32 checksums and the file a content digest.  A failed write removes its
     temporary file; on a full disk the error says so.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset; every variable and coordinate needs ``units`` and ``long_name``.  Its
+        ``history`` attribute is dropped and ``content_sha256`` set.
+    path : str or os.PathLike
+        Output file; its directory is created.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If a variable lacks ``units`` or ``long_name``.
+    OSError
+        On a failed write (``ENOSPC`` with the free space on a full disk).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +246,27 @@ def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
     ValueError names the file.  ``expect`` names attributes the file must carry, e.g.
     ``read_dataset(p, kernel="rpa", rs=6.0)`` for a file whose path says so; a mismatch is a
     ValueError naming the file and the field.  The path is kept in ``ds.encoding["source"]``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A netCDF file written by :func:`write_dataset`.
+    **expect
+        Attributes the file must record, e.g. ``kernel="rpa"``, ``rs=6.0``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The data, loaded into memory, with complex variables joined (``chi_real`` and ``chi_imag``
+        become the complex ``chi``); ``content_sha256`` removed from the attributes.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the file cannot be read, its content does not match its digest, or an attribute of
+        ``expect`` differs.
     """
     try:
         with xr.open_dataset(path, engine="netcdf4") as ds:
@@ -189,32 +295,74 @@ def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
     return out
 
 
-#: The workflow's file names: <stage>/<kernel>/rs<rs>[_<geometry>[_<impurity>]].nc and pulse/rs<rs>.nc.
+#: The workflow's file names: <stage>/<kernel>/rs<rs>[_<geometry>[_<impurity>]].nc, chi/<kernel>/rs<rs>_map.nc
+#: and pulse/rs<rs>.nc.
 _RESULT = re.compile(
     r"(?P<stage>kernel|chi|equilibrium|response|velocity|friction)/(?P<kernel>[a-z][a-z0-9_]*)/"
-    r"rs(?P<rs>[0-9.e+-]+?)(?:_(?P<geometry>parallel|perpendicular)(?:_[a-z0-9]+)?)?\.nc$"
+    r"rs(?P<rs>[0-9.e+-]+?)(?:_(?P<geometry>parallel|perpendicular)(?:_[a-z0-9]+)?|(?P<map>_map))?\.nc$"
     r"|(?P<pulse>pulse)/rs(?P<prs>[0-9.e+-]+)\.nc$"
 )
 
 
 def identity_from_path(path) -> dict[str, Any]:
-    """The stage, kernel, r_s and geometry that a workflow file name states ({} for other names)."""
+    """The stage, kernel, r_s and geometry that a workflow file name states ({} for other names).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file path, e.g. ``results/chi/rmcp07/rs6_map.nc``.
+
+    Returns
+    -------
+    dict
+        ``stage`` (``"chi_map"`` for a ``_map.nc`` file), ``kernel``, ``rs`` (float) and, for response
+        and velocity files, ``geometry``; ``{"stage": "pulse", "rs": ...}`` for a pulse file; ``{}``
+        for other names.
+    """
     m = _RESULT.search(Path(path).as_posix())
     if not m:
         return {}
     if m["pulse"]:
         return {"stage": "pulse", "rs": float(m["prs"])}
-    out = {"stage": m["stage"], "kernel": m["kernel"], "rs": float(m["rs"])}
+    out = {"stage": "chi_map" if m["map"] else m["stage"], "kernel": m["kernel"], "rs": float(m["rs"])}
     if m["geometry"]:
         out["geometry"] = m["geometry"]
     return out
 
 
 def read_result(path: str | os.PathLike) -> xr.Dataset:
-    """:func:`read_dataset` of a workflow file, checking that it records what its name states."""
+    """:func:`read_dataset` of a workflow file, checking that it records what its name states.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file of the workflow, e.g. ``results/velocity/rmcp07/rs6_perpendicular.nc``.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`read_dataset`, with the attributes of :func:`identity_from_path` checked.
+
+    Raises
+    ------
+    ValueError
+        As :func:`read_dataset`; also if the file records another stage, kernel, r_s or geometry
+        than its name states.
+    """
     return read_dataset(path, **identity_from_path(path))
 
 
 def parameters(ds: xr.Dataset) -> dict[str, Any]:
-    """The parameter record of a dataset written with :func:`provenance` attributes."""
+    """The parameter record of a dataset written with :func:`provenance` attributes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A stage dataset.
+
+    Returns
+    -------
+    dict
+        The decoded ``parameters`` attribute ({} if there is none).
+    """
     return json.loads(ds.attrs.get("parameters", "{}"))

@@ -33,12 +33,35 @@ PER_RULE = {
 }
 PER_CHUNK_PAIR = 140
 PER_SCAN_POINT = 48
+#: compute_chi_map: (fixed MB, bytes per map point).  Measured peak RSS 128, 196, 533 MB for 300^2, 1000^2,
+#: 2000^2 points (interpreter with xarray and scipy.optimize: 121 MB), i.e. <= 103 bytes per point.
+MAP_RULE = (150, 130)
+#: simulate_cluster: (fixed MB, MB per nucleus).  Measured peak RSS 287 MB for three nuclei at r_s = 10
+#: (paper grids, 25 170 times, 2 600 frequencies), 176 MB for the diatomic's compute_velocity.
+CLUSTER_RULE = (150, 60)
 #: Rules whose memory does not grow with the grids (figures, tables, pulse, velocities), MB.
 FIXED = {"derive_pulse": 300, "compute_velocity": 600, "plot": 400, "table": 300}
 
 
 def grid_sizes(config: dict, rs: float) -> dict:
-    """Node counts at ``rs``: static nodes, J frequencies, nodes per frequency, scan points."""
+    """Node counts at ``rs``: static nodes, J frequencies, nodes per frequency, scan points.
+
+    Counted as :mod:`viscous_forces.core.quadrature` and :mod:`viscous_forces.core.frequency` lay
+    the grids out, without building them (an upper bound where edges coincide).
+
+    Parameters
+    ----------
+    config : dict
+        A validated configuration (``grid``, ``frequency``, ``equilibrium`` sections).
+    rs : float
+        Density parameter (bohr).
+
+    Returns
+    -------
+    dict of str to int
+        ``static`` (static q nodes), ``omega`` (J-grid frequencies), ``per_omega`` (q nodes per
+        frequency) and ``scan`` (distances of the d_eq scan).
+    """
     grid = GridSpec(**config["grid"])
     f = config["frequency"]
     freq = FrequencySpec(omega_max=f["omega_max"], omega_min=f["omega_min"], points_per_decade=f["points_per_decade"])
@@ -58,7 +81,28 @@ def grid_sizes(config: dict, rs: float) -> dict:
 
 
 def job_bytes(rule: str, config: dict, rs: float | None = None) -> float:
-    """Estimated peak memory (bytes) of one job of ``rule`` (at ``rs`` for the grid-dependent rules)."""
+    """Estimated peak memory (bytes) of one job of ``rule`` (at ``rs`` for the grid-dependent rules).
+
+    For the rules of :data:`PER_RULE`: fixed + (bytes per J node) x (frequencies x nodes per
+    frequency) + (bytes per static node) x (static nodes), plus the distance chunk and scan for
+    ``find_equilibrium``; for ``compute_chi_map`` :data:`MAP_RULE` times the map points; a constant
+    for the others (:data:`FIXED`).
+
+    Parameters
+    ----------
+    rule : str
+        Rule name, e.g. ``"compute_chi"``; unknown ``plot_*`` rules count as figures, any other as
+        a table.
+    config : dict
+        A validated configuration.
+    rs : float, optional
+        Density parameter (bohr), required for the rules of :data:`PER_RULE`.
+
+    Returns
+    -------
+    float
+        Estimated peak memory (bytes).
+    """
     if rule in PER_RULE:
         fixed, per_dynamic, per_static = PER_RULE[rule]
         n = grid_sizes(config, rs)
@@ -66,29 +110,82 @@ def job_bytes(rule: str, config: dict, rs: float | None = None) -> float:
         if rule == "find_equilibrium":
             total += PER_CHUNK_PAIR * CHUNK + PER_SCAN_POINT * n["scan"]
         return total
+    if rule == "simulate_cluster":
+        sizes = [len(c["nuclei"]) if "nuclei" in c else 3 for c in config.get("clusters", {}).values()] or [3]
+        return (CLUSTER_RULE[0] + CLUSTER_RULE[1] * max(sizes)) * MB
+    if rule == "compute_chi_map":
+        m = config["chi_map"]
+        return MAP_RULE[0] * MB + MAP_RULE[1] * m["n_q"] * m["n_omega"]
     if rule in FIXED:
         return FIXED[rule] * MB
     return (FIXED["plot"] if rule.startswith("plot") else FIXED["table"]) * MB
 
 
 def job_mb(rule: str, config: dict, rs: float | None = None) -> int:
-    """:func:`job_bytes` in MB, rounded up to 100 MB (a rule's ``mem_mb``)."""
+    """:func:`job_bytes` in MB, rounded up to 100 MB (a rule's ``mem_mb``).
+
+    Parameters
+    ----------
+    rule : str
+        Rule name.
+    config : dict
+        A validated configuration.
+    rs : float, optional
+        Density parameter (bohr), for the grid-dependent rules.
+
+    Returns
+    -------
+    int
+        Memory (MB, 10^6 bytes), a multiple of 100.
+    """
     return int(math.ceil(job_bytes(rule, config, rs) / MB / 100.0) * 100)
 
 
 def machine_memory_gb() -> float:
-    """Physical memory of this machine (GB)."""
+    """Physical memory of this machine (GB).
+
+    Returns
+    -------
+    float
+        Page size x number of physical pages, in GB (10^9 bytes).
+    """
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
 
 
 def memory_limit_gb(config: dict) -> float:
-    """``resources.max_memory_gb``, or half of this machine's memory when it is null."""
+    """``resources.max_memory_gb``, or half of this machine's memory when it is null.
+
+    Parameters
+    ----------
+    config : dict
+        The configuration.
+
+    Returns
+    -------
+    float
+        The limit (GB).
+    """
     limit = config.get("resources", {}).get("max_memory_gb")
     return float(limit) if limit is not None else 0.5 * machine_memory_gb()
 
 
 def check_memory(config: dict) -> list[str]:
-    """Problems (one per offending rule) where the estimated memory exceeds the limit."""
+    """Problems (one per offending rule) where the estimated memory exceeds the limit.
+
+    Every grid-dependent rule is estimated at the r_s (of ``rs`` and ``analysis.sweep_rs``) where it
+    needs most.
+
+    Parameters
+    ----------
+    config : dict
+        A validated configuration.
+
+    Returns
+    -------
+    list of str
+        One message per rule whose estimate exceeds :func:`memory_limit_gb`, naming the grid
+        sizes and the keys to change; empty if every job fits.
+    """
     limit = memory_limit_gb(config) * 1e9
     rs_values = list(config["rs"]) + list(config.get("analysis", {}).get("sweep_rs", []))
     problems = []
@@ -103,4 +200,11 @@ def check_memory(config: dict) -> list[str]:
                 f"nodes, {n['scan']} scan points; coarsen grid (q_max_*, panel_width, n_gl, grading_levels), "
                 "frequency (omega_min, points_per_decade) or equilibrium.d_step, or raise resources.max_memory_gb"
             )
+    if "chi_map" in config and job_bytes("compute_chi_map", config) > limit:
+        m = config["chi_map"]
+        problems.append(
+            f"compute_chi_map would need about {job_bytes('compute_chi_map', config) / 1e9:.1f} GB (> "
+            f"resources.max_memory_gb = {limit / 1e9:.1f} GB) for chi_map.n_q x chi_map.n_omega = {m['n_q']} x "
+            f"{m['n_omega']} points; lower them or raise resources.max_memory_gb"
+        )
     return problems

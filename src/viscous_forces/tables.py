@@ -17,6 +17,7 @@ import xarray as xr
 from .constants import AU_TIME_FS
 from .core.dynamics import GEOMETRIES, Impurity
 from .io import parameters
+from .reference_data import nonlinear_friction
 
 #: Columns of results/tables/summary.csv and their units.
 SUMMARY_UNITS = {
@@ -64,11 +65,27 @@ FRICTION_UNITS = {
     "energy_eq": "Ha",
     "spring_constant": "Ha/bohr^2",
     "omega_vib": "Ha",
+    "friction_q0_nonlinear_dft": "a.u.",
 }
 
 
 def write_csv(rows: Sequence[Mapping], columns: Iterable[str], path) -> Path:
-    """Write ``rows`` (dicts) with the given column order to ``path``."""
+    """Write ``rows`` (dicts) with the given column order to ``path``.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        One dict per row, keyed by column name.
+    columns : iterable of str
+        Column order (e.g. the keys of :data:`SUMMARY_UNITS`).
+    path : str or os.PathLike
+        Output CSV file (overwritten).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     path = Path(path)
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(columns))
@@ -85,7 +102,27 @@ def summary_rows(
     equilibria: Sequence[xr.Dataset], responses: Sequence[xr.Dataset], pulses: Sequence[xr.Dataset]
 ) -> list[dict]:
     """One row per (kernel, rs) with the columns of :data:`SUMMARY_UNITS` (NaN where a geometry
-    was not computed).  omega_vib uses the impurity of the response datasets."""
+    was not computed).  omega_vib uses the impurity of the response datasets.
+
+    omega_vib = sqrt(Z1 Z2 k/mu) is the harmonic vibration frequency (k = U''(d_eq) per unit charges,
+    mu the reduced mass; docs/theory.md, "Equations of motion") and vib_period_fs = 2 pi/omega_vib
+    in femtoseconds.
+
+    Parameters
+    ----------
+    equilibria : sequence of xarray.Dataset
+        Equilibrium datasets, one per (kernel, rs).
+    responses : sequence of xarray.Dataset
+        Response datasets (any geometries) of the same chains.
+    pulses : sequence of xarray.Dataset
+        Pulse datasets, one per rs.
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/summary.csv``, sorted by kernel and rs, in the units of
+        :data:`SUMMARY_UNITS`.
+    """
     T = {float(p.attrs["rs"]): float(p["pulse_duration"]) for p in pulses}
     resp = {(r.attrs["kernel"], float(r.attrs["rs"]), r.attrs["geometry"]): r for r in responses}
     rows = []
@@ -115,7 +152,22 @@ def summary_rows(
 
 
 def impurity_rows(responses: Sequence[xr.Dataset], velocities: Sequence[xr.Dataset]) -> list[dict]:
-    """One row per (impurity, kernel, rs, geometry) (columns of :data:`IMPURITY_UNITS`)."""
+    """One row per (impurity, kernel, rs, geometry) (columns of :data:`IMPURITY_UNITS`).
+
+    Parameters
+    ----------
+    responses : sequence of xarray.Dataset
+        Response datasets of every impurity.
+    velocities : sequence of xarray.Dataset
+        Velocity datasets; matched to the responses by kernel, rs, geometry and impurity (NaN
+        velocity columns where none matches).
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/impurities.csv``, sorted by masses, charges, kernel, rs and
+        geometry, in the units of :data:`IMPURITY_UNITS`.
+    """
 
     def key(ds, imp):
         return ds.attrs["kernel"], float(ds.attrs["rs"]), ds.attrs["geometry"], (imp.Z1, imp.Z2, imp.M1, imp.M2)
@@ -152,15 +204,39 @@ def impurity_rows(responses: Sequence[xr.Dataset], velocities: Sequence[xr.Datas
 
 
 def json_impurity(ds: xr.Dataset) -> Impurity:
-    """The impurity recorded in a dataset's parameter record (velocity datasets)."""
+    """The impurity recorded in a dataset's parameter record (velocity datasets).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset whose ``parameters`` record has an ``impurity`` entry {Z1, Z2, M1, M2}.
+
+    Returns
+    -------
+    Impurity
+        Charges (e) and masses (electron masses) of the two nuclei.
+    """
     return Impurity(**parameters(ds)["impurity"])
 
 
 def friction_sweep_rows(datasets: Sequence[xr.Dataset]) -> list[dict]:
-    """One row per (kernel, rs), sorted, with the columns of :data:`FRICTION_UNITS`."""
+    """One row per (kernel, rs), sorted, with the columns of :data:`FRICTION_UNITS`.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Outputs of :func:`viscous_forces.analysis.friction.friction_point`.
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/friction_sweep.csv``, sorted by kernel and rs, in the units of
+        :data:`FRICTION_UNITS`.
+    """
     rows = []
     for ds in sorted(datasets, key=lambda d: (d.attrs["kernel"], float(d.attrs["rs"]))):
         row = {"kernel": ds.attrs["kernel"], "rs": float(ds.attrs["rs"])}
-        row.update({k: float(ds[k]) for k in FRICTION_UNITS if k not in row})
+        row.update({k: float(ds[k]) for k in FRICTION_UNITS if k not in row and k in ds})
+        row["friction_q0_nonlinear_dft"] = nonlinear_friction(row["rs"])
         rows.append(row)
     return rows

@@ -48,7 +48,7 @@ rule make_vibration_table:
             category="Tables",
         ),
     log:
-        "logs/make_vibration_table/vibrations.log",
+        f"{LOGS}/make_vibration_table/vibrations.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_vibration_table/vibrations.tsv"
     conda:
@@ -87,7 +87,7 @@ rule make_viscous_correction_table:
             category="Tables",
         ),
     log:
-        "logs/make_viscous_correction_table/viscous_correction.log",
+        f"{LOGS}/make_viscous_correction_table/viscous_correction.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_viscous_correction_table/viscous_correction.tsv"
     conda:
@@ -109,7 +109,7 @@ rule compute_friction:
     output:
         f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
     log:
-        "logs/compute_friction/{kernel}/rs{rs}.log",
+        f"{LOGS}/compute_friction/{{kernel}}/rs{{rs}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/compute_friction/{{kernel}}/rs{{rs}}.tsv"
     conda:
@@ -138,7 +138,7 @@ rule make_friction_table:
             category="Tables",
         ),
     log:
-        "logs/make_friction_table/friction_sweep.log",
+        f"{LOGS}/make_friction_table/friction_sweep.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_friction_table/friction_sweep.tsv"
     conda:
@@ -157,18 +157,14 @@ rule plot_friction_sweep:
         ),
         code=code("plot_friction_sweep"),
     output:
-        pdf=report(
-            f"{RESULTS}/figures/friction_sweep.pdf",
-            caption="../report/friction_sweep.rst",
-            category="Figures",
-        ),
+        pdf=f"{RESULTS}/figures/friction_sweep.pdf",
         png=report(
             f"{RESULTS}/figures/friction_sweep.png",
             caption="../report/friction_sweep.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_friction_sweep/friction_sweep.log",
+        f"{LOGS}/plot_friction_sweep/friction_sweep.log",
     benchmark:
         f"{RESULTS}/benchmarks/plot_friction_sweep/friction_sweep.tsv"
     conda:
@@ -186,7 +182,8 @@ rule sweep:
 
 
 rule everything:
-    """Target: the paper, the analysis tables and the density sweep."""
+    """Target: the paper, the analysis tables, the density sweep and the clusters."""
     input:
         all_outputs(),
         SWEEP_OUTPUTS,
+        CLUSTER_OUTPUTS,

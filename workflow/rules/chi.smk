@@ -6,7 +6,7 @@ rule compute_chi:
     output:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
     log:
-        "logs/compute_chi/{kernel}/rs{rs}.log",
+        f"{LOGS}/compute_chi/{{kernel}}/rs{{rs}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/compute_chi/{{kernel}}/rs{{rs}}.tsv"
     conda:
@@ -15,3 +15,25 @@ rule compute_chi:
         mem_mb=lambda w: job_mb("compute_chi", config, float(w.rs)),
     script:
         "../scripts/compute_chi.py"
+
+
+rule compute_chi_map:
+    """chi^h(q, omega) and the loss function on a regular (q, omega) map, with the plasmon line."""
+    input:
+        code=code("compute_chi_map"),
+        kernel_code=kernel_code,
+    output:
+        f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc",
+    log:
+        f"{LOGS}/compute_chi_map/{{kernel}}/rs{{rs}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/compute_chi_map/{{kernel}}/rs{{rs}}.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    resources:
+        mem_mb=job_mb("compute_chi_map", config),
+    params:
+        kernel_params=lambda w: kernel_params(w.kernel),
+        chi_map=cfg("chi_map"),
+    script:
+        "../scripts/compute_chi_map.py"

@@ -17,7 +17,7 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
     )
 
 from viscous_forces.codedeps import package_closure
-from viscous_forces.config import load_schema, rs_label
+from viscous_forces.config import check_run_name, load_schema, rs_label
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
 from viscous_forces.core.kernels import get_kernel, kernel_module_file
@@ -28,7 +28,22 @@ SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.y
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 validate_config(config, load_schema(SCHEMA_PATH))
-RESULTS = "results"
+
+
+def run_name():
+    """`run.name` if set, else the stem of the last --configfile unless it is config.yaml, else ''."""
+    name = config["run"]["name"]
+    if name is None:
+        cli = [Path(f) for f in workflow.overwrite_configfiles]
+        name = cli[-1].stem if cli and cli[-1].name != "config.yaml" else ""
+    return check_run_name(name)
+
+
+#: Every output of this run lives under results/<name>/ and logs/<name>/ (the paper: no name).
+RUN = run_name()
+config["run"]["name"] = RUN or None  # the name in force (the report's text shows it)
+RESULTS = f"results/{RUN}".rstrip("/")
+LOGS = f"logs/{RUN}".rstrip("/")
 RS = [rs_label(r) for r in config["rs"]]
 EXTRA_IMPURITIES = list(config["extra_impurities"])
 KERNEL_NAMES = list(config["kernels"])
@@ -120,6 +135,10 @@ def all_outputs():
             geometry=GEOMETRIES,
         )
     out += expand(f"{RESULTS}/pulse/rs{{rs}}.nc", rs=RS)
+    out += expand(
+        f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc", kernel=KERNEL_NAMES, rs=RS
+    )
+    out += expand(f"{RESULTS}/figures/chi_map.{{ext}}", ext=["pdf", "png"])
     return out + EXTRA_OUTPUTS
 
 

@@ -6,7 +6,7 @@ rule find_equilibrium:
     output:
         f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
     log:
-        "logs/find_equilibrium/{kernel}/rs{rs}.log",
+        f"{LOGS}/find_equilibrium/{{kernel}}/rs{{rs}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/find_equilibrium/{{kernel}}/rs{{rs}}.tsv"
     conda:

@@ -12,18 +12,14 @@ rule plot_potential:
         ),
         code=code("plot_potential"),
     output:
-        pdf=report(
-            f"{RESULTS}/figures/fig1.pdf",
-            caption="../report/fig1.rst",
-            category="Figures",
-        ),
+        pdf=f"{RESULTS}/figures/fig1.pdf",
         png=report(
             f"{RESULTS}/figures/fig1.png",
             caption="../report/fig1.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_potential/fig1.log",
+        f"{LOGS}/plot_potential/fig1.log",
     benchmark:
         f"{RESULTS}/benchmarks/plot_potential/fig1.tsv"
     conda:
@@ -45,18 +41,14 @@ rule plot_velocities:
         ),
         code=code("plot_velocities"),
     output:
-        pdf=report(
-            f"{RESULTS}/figures/fig{{fig}}.pdf",
-            caption="../report/velocities.rst",
-            category="Figures",
-        ),
+        pdf=f"{RESULTS}/figures/fig{{fig}}.pdf",
         png=report(
             f"{RESULTS}/figures/fig{{fig}}.png",
             caption="../report/velocities.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_velocities/fig{fig}.log",
+        f"{LOGS}/plot_velocities/fig{{fig}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/plot_velocities/fig{{fig}}.tsv"
     conda:
@@ -67,3 +59,29 @@ rule plot_velocities:
         rs=[float(r) for r in RS],
     script:
         "../scripts/plot_velocities.py"
+
+
+rule plot_chi_map:
+    """Loss-function maps per kernel (columns) and rs (rows) with continuum edges and plasmon."""
+    input:
+        maps=expand(
+            f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc", kernel=KERNEL_NAMES, rs=RS
+        ),
+        code=code("plot_chi_map"),
+    output:
+        pdf=f"{RESULTS}/figures/chi_map.pdf",
+        png=report(
+            f"{RESULTS}/figures/chi_map.png",
+            caption="../report/chi_map.rst",
+            category="Figures",
+        ),
+    log:
+        f"{LOGS}/plot_chi_map/chi_map.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/plot_chi_map/chi_map.tsv"
+    conda:
+        "../../envs/viscous-forces.yaml"
+    params:
+        plot=cfg_keys("plot", APPEARANCE),
+    script:
+        "../scripts/plot_chi_map.py"

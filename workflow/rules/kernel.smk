@@ -6,7 +6,7 @@ rule tabulate_kernel:
     output:
         f"{RESULTS}/kernel/{{kernel}}/rs{{rs}}.nc",
     log:
-        "logs/tabulate_kernel/{kernel}/rs{rs}.log",
+        f"{LOGS}/tabulate_kernel/{{kernel}}/rs{{rs}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/tabulate_kernel/{{kernel}}/rs{{rs}}.tsv"
     conda:

@@ -6,7 +6,7 @@ rule derive_pulse:
     output:
         f"{RESULTS}/pulse/rs{{rs}}.nc",
     log:
-        "logs/derive_pulse/rs{rs}.log",
+        f"{LOGS}/derive_pulse/rs{{rs}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/derive_pulse/rs{{rs}}.tsv"
     conda:

@@ -7,7 +7,7 @@ rule solve_response:
     output:
         f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
-        "logs/solve_response/{kernel}/rs{rs}_{geometry}{imp}.log",
+        f"{LOGS}/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
     conda:

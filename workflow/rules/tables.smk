@@ -19,7 +19,7 @@ rule make_summary_table:
             category="Tables",
         ),
     log:
-        "logs/make_summary_table/summary.log",
+        f"{LOGS}/make_summary_table/summary.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_summary_table/summary.tsv"
     conda:
@@ -53,7 +53,7 @@ rule make_impurity_table:
             category="Tables",
         ),
     log:
-        "logs/make_impurity_table/impurities.log",
+        f"{LOGS}/make_impurity_table/impurities.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_impurity_table/impurities.tsv"
     conda:

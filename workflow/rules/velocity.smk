@@ -7,7 +7,7 @@ rule compute_velocity:
     output:
         f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
-        "logs/compute_velocity/{kernel}/rs{rs}_{geometry}{imp}.log",
+        f"{LOGS}/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
     conda:

@@ -25,7 +25,20 @@ from ..stages.velocity import TimeSpec, compute_velocity
 
 @dataclass(frozen=True)
 class ChainResult:
-    """Key outputs of one in-memory run of the chain (bohr, Ha/bohr^2, a.u.; V in j0/n)."""
+    """Key outputs of one in-memory run of the chain (bohr, Ha/bohr^2, a.u.; V in j0/n).
+
+    Attributes
+    ----------
+    d_eq : float
+        Equilibrium distance (bohr).
+    spring_constant : float
+        U''(d_eq) per unit charges (Ha/bohr^2).
+    friction_q0 : float
+        Single-nucleus friction coefficient Q0 (a.u., electron mass per a.u. of time).
+    velocities : dict
+        Per geometry, ``(t, V)``: times (a.u. of time) and V of shape (n_t, 2), (V_c, V_r) in
+        units of j0/n.
+    """
 
     d_eq: float
     spring_constant: float
@@ -45,7 +58,39 @@ def run_chain(
     params=None,
     decay_times: float = 5.0,
 ):
-    """Kernel -> chi -> equilibrium -> response (both geometries) -> velocity, in memory."""
+    """Kernel -> chi -> equilibrium -> response (both geometries) -> velocity, in memory.
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    impurity : Impurity
+        The two nuclei.
+    grid : GridSpec
+        q quadrature.
+    frequency : FrequencySpec
+        J-integral frequencies.
+    density : float
+        Response frequency density (``frequency.response_density``).
+    duration : float, optional
+        Pulse length T (a.u. of time); default derived from this chain's own responses with
+        ``decay_times`` (the workflow derives it from the RPA responses instead).
+    time : TimeSpec, optional
+        Time sampling.
+    params : mapping, optional
+        Kernel parameters overriding the published defaults.
+    decay_times : float
+        T in units of the slowest Markov decay time, when ``duration`` is None.
+
+    Returns
+    -------
+    result : ChainResult
+        d_eq, the spring constant, Q0 and the velocities of both geometries.
+    T : float
+        The pulse length used (a.u. of time).
+    """
     chi = compute_chi(tabulate_kernel(rs, kernel, params, grid, frequency))
     eq = find_equilibrium(chi, d_max=grid.d_max)
     responses = {g: solve_response(chi, eq, impurity, g, density=density) for g in ("parallel", "perpendicular")}
@@ -60,7 +105,22 @@ def run_chain(
 
 
 def refine(grid: GridSpec, frequency: FrequencySpec) -> tuple[GridSpec, FrequencySpec]:
-    """The refined grids described in the module docstring."""
+    """The refined grids described in the module docstring.
+
+    Parameters
+    ----------
+    grid : GridSpec
+        Base q quadrature.
+    frequency : FrequencySpec
+        Base J-integral frequencies.
+
+    Returns
+    -------
+    grid : GridSpec
+        Half the panel width, 1.5x the Gauss-Legendre order, twice both q cut-offs.
+    frequency : FrequencySpec
+        Twice the points per decade, half ``omega_min``, ``omega_max`` times 1.6 (at most 0.8).
+    """
     g = replace(
         grid,
         panel_width=grid.panel_width / 2,
@@ -88,8 +148,38 @@ def convergence_study(
 ) -> dict:
     """Differences between the base and the refined chain (same pulse length T for both).
 
-    Returns a dict with the base values and the absolute changes of d_eq (bohr), the spring
-    constant (relative), Q0 (relative) and max |Delta V(t)| (j0/n) per geometry.
+    The refined chain also doubles the response frequency density; the measured changes set
+    the regression tolerances (docs/theory.md, "Numerical grids").
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    impurity : Impurity
+        The two nuclei.
+    grid : GridSpec, optional
+        Base q quadrature (default :class:`~viscous_forces.core.quadrature.GridSpec`).
+    frequency : FrequencySpec, optional
+        Base J-integral frequencies (default :class:`~viscous_forces.core.frequency.FrequencySpec`).
+    density : float
+        Base response frequency density.
+    params : mapping, optional
+        Kernel parameters overriding the published defaults.
+
+    Returns
+    -------
+    dict
+        ``rs``, ``kernel``, the base ``d_eq`` (bohr) and ``pulse_duration`` (a.u. of time);
+        ``delta_d_eq`` (bohr, absolute), ``rel_delta_spring`` and ``rel_delta_q0`` (relative) and
+        ``max_delta_v_parallel``, ``max_delta_v_perpendicular`` (max |Delta V(t)| over V_c and V_r,
+        units of j0/n).
+
+    Raises
+    ------
+    RuntimeError
+        If the base and refined time grids differ.
     """
     grid = grid or GridSpec()
     frequency = frequency or FrequencySpec()

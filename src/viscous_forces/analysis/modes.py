@@ -57,10 +57,24 @@ class Mode:
 
     @property
     def oscillating(self) -> bool:
+        """Whether the mode oscillates.
+
+        Returns
+        -------
+        bool
+            True if :math:`\\Omega > 0`, False for a purely damped mode.
+        """
         return self.frequency > 0
 
     @property
     def pole(self) -> complex:
+        """The pole as a complex number.
+
+        Returns
+        -------
+        complex
+            :math:`\\omega = \\Omega - i\\Gamma` (Ha).
+        """
         return complex(self.frequency, -self.rate)
 
 
@@ -71,6 +85,19 @@ def markov_modes(model: MarkovModel, geometry: str) -> list[Mode]:
     :math:`\lambda = -\Gamma \pm i\Omega` is one oscillating mode (frequency :math:`\Omega`,
     amplitude damping rate :math:`\Gamma`), a real :math:`\lambda = -\Gamma` a purely damped one.
     Oscillating modes come first, then the real ones sorted by rate (slowest first).
+
+    Parameters
+    ----------
+    model : MarkovModel
+        The constant-friction model (:func:`viscous_forces.stages.response.markov_model`).
+    geometry : str
+        ``"parallel"`` or ``"perpendicular"``; names the purely damped modes
+        (:data:`REAL_MODE_NAMES`).
+
+    Returns
+    -------
+    list of Mode
+        ``"vibration"`` (and ``"vibration_2"``, ... if any) first, then the damped modes.
     """
     lam = model.eigenvalues
     osc = sorted((complex(x) for x in lam if x.imag > 0), key=lambda x: x.imag)
@@ -87,10 +114,27 @@ def jtilde_real_axis(omega_j: np.ndarray, jt: np.ndarray, friction: float):
     r"""Callable :math:`z \mapsto \tilde J(\mathrm{Re}\,z)`: the real-axis J/omega, continued to complex z
     by freezing it at the real part.
 
+    :math:`\tilde J = J/\omega` of Eqs. (12)-(13) (docs/theory.md, "Equations of motion" and
+    "Numerical grids").
+
     On the real axis it is the spline of :func:`viscous_forces.core.dynamics.interpolate_jtilde` (cubic in
     :math:`\ln\omega` on the J grid, linear to its exact limit :math:`-iQ` at 0), exactly the
     interpolation :func:`~viscous_forces.stages.response.solve_response` used to build G; for negative real
     parts the symmetry :math:`\tilde J(-x) = -\tilde J(x)^*` (from :math:`J(-\omega) = J(\omega)^*`).
+
+    Parameters
+    ----------
+    omega_j : numpy.ndarray
+        The J-grid frequencies (Ha), > 0.
+    jt : numpy.ndarray
+        :math:`\tilde J = J/\omega` on that grid (complex, electron_mass/atomic_unit_of_time).
+    friction : float
+        Its exact limit at 0 is :math:`-iQ` with Q = ``friction`` (same unit).
+
+    Returns
+    -------
+    callable
+        ``at(z: complex) -> complex``, :math:`\tilde J(\mathrm{Re}\,z)`.
     """
 
     def at(z: complex) -> complex:
@@ -115,6 +159,22 @@ def pole_function(z: complex, jt0: complex, jtg: complex, spring: float, imp) ->
     :math:`\lambda_g` the restoring constant (Ha/bohr^2).  Multiplying by z removes the
     :math:`\lambda_g/(\mu z)` pole at 0; for :math:`\lambda_g = 0` (perpendicular) it adds a spurious
     root z = 0 (the free rotation angle) that the pole search never starts from.
+
+    Parameters
+    ----------
+    z : complex
+        Complex frequency (Ha).
+    jt0, jtg : complex
+        :math:`\tilde J_0` and :math:`\tilde J_g` at z (electron_mass/atomic_unit_of_time).
+    spring : float
+        Restoring constant :math:`\lambda_g` (Ha/bohr^2), 0 for the perpendicular geometry.
+    imp : Impurity
+        Charges and masses of the two nuclei.
+
+    Returns
+    -------
+    complex
+        :math:`z\det A(z)`, zero at a pole of G.
     """
     c = combinations(jt0, jtg, imp)
     a11 = -z + c["S_c"] / imp.Mc
@@ -166,7 +226,13 @@ def response_poles(response_ds: xr.Dataset, guesses: Sequence[Mode] | None = Non
 
     Returns
     -------
-    list of Mode, in the order of ``guesses``.
+    list of Mode
+        The poles, in the order of ``guesses`` (frequency in Ha, rate in 1/a.u. of time).
+
+    Raises
+    ------
+    RuntimeError
+        If the secant iteration does not converge.
     """
     geometry = response_ds.attrs["geometry"]
     imp = impurity_of(response_ds)
@@ -234,7 +300,25 @@ class ModeFit:
 def fit_window(guesses: Sequence[Mode], efolds: float) -> float:
     r"""Fit window length (a.u. of time): ``efolds`` / (reference rate), the reference being the
     (slowest) oscillating mode if there is one, else the slowest mode - the window ends where that
-    amplitude has dropped by :math:`e^{-\mathrm{efolds}}`."""
+    amplitude has dropped by :math:`e^{-\mathrm{efolds}}`.
+
+    Parameters
+    ----------
+    guesses : sequence of Mode
+        The modes to be fitted.
+    efolds : float
+        Window length in decay times of the reference mode (config ``analysis.fit_efolds``), > 0.
+
+    Returns
+    -------
+    float
+        Window length (a.u. of time).
+
+    Raises
+    ------
+    ValueError
+        If ``efolds`` is not > 0.
+    """
     if not efolds > 0:
         raise ValueError(f"fit efolds must be > 0, got {efolds!r}")
     osc = [g.rate for g in guesses if g.oscillating]
@@ -263,6 +347,7 @@ def fit_modes(
     modes).  For the damped cosine of the vibration this is the "damped cosine least squares" fit;
     the extra damped term absorbs the slow c.m. drift mode that the coupling X_r mixes into
     :math:`V_r`.  On the exact Markov solution the fit returns the Markov poles to ~1e-10.
+    The modes are those of docs/theory.md, "Markov limit".
 
     Parameters
     ----------
@@ -276,6 +361,17 @@ def fit_modes(
         Starting values (e.g. from :func:`response_poles`).
     efolds : float
         Window length in decay times of the reference mode (see :func:`fit_window`).
+
+    Returns
+    -------
+    ModeFit
+        The fitted modes (frequency in Ha, rate in 1/a.u. of time), the window length, the number of
+        samples per series and the rms residual.
+
+    Raises
+    ------
+    ValueError
+        If the window holds fewer than 5 samples per fitted parameter.
     """
     t = np.asarray(t, dtype=float)
     tau_max = fit_window(guesses, efolds)
@@ -360,6 +456,22 @@ def vibration_rows(
     ``responses`` and ``velocities`` are keyed by (kernel, rs, geometry).  The fit uses both
     V_c and V_r of the velocity dataset after the switch-off at T; where the window holds too few
     samples for the fit (:func:`fit_modes` raises ValueError) the fit columns are NaN.
+
+    Parameters
+    ----------
+    responses : mapping
+        (kernel, rs, geometry) -> response dataset (:func:`~viscous_forces.stages.response.solve_response`).
+    velocities : mapping
+        (kernel, rs, geometry) -> velocity dataset (:func:`~viscous_forces.stages.velocity.compute_velocity`).
+    efolds : float
+        Fit window length in decay times (config ``analysis.fit_efolds``).
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/vibrations.csv``, sorted by kernel, rs and geometry: the Markov,
+        pole and fitted frequency (Ha) and amplitude damping rate (1/a.u. of time) of every mode,
+        the relative differences fit/pole - 1, the fit window (a.u. of time) and rms.
     """
     rows = []
     for key in sorted(responses, key=lambda k: (k[0], float(k[1]), k[2])):

@@ -64,7 +64,9 @@ def phase_metrics(
 ) -> dict[str, float]:
     r"""Dynamic-vs-static comparison of one velocity in one phase :math:`lo < t \le hi`.
 
-    With :math:`V_d` (dynamic kernel) and :math:`V_s` (static kernel) on the phase's samples:
+    The phases are those of the paper (text after Fig. 5, :data:`PHASES`); the paper does not
+    define its measure of the change, so four are computed, with :math:`V_d` (dynamic kernel) and
+    :math:`V_s` (static kernel) on the phase's samples:
 
     * ``max_diff_rel`` :math:`= \max|V_d - V_s| / \max|V_s|` (the difference relative to the phase peak);
     * ``peak_change`` :math:`= \max|V_d| / \max|V_s| - 1` (signed; < 0 is a decrease);
@@ -76,9 +78,27 @@ def phase_metrics(
     samples, the other being interpolated by a cubic spline through its own samples of the phase
     (phases are split at the pulse edges, where V may jump, so no spline crosses a jump).
 
+    Parameters
+    ----------
+    t_dyn, v_dyn : numpy.ndarray
+        Times (a.u. of time) and velocity (any unit, e.g. j0/n) with the dynamic kernel.
+    t_stat, v_stat : numpy.ndarray
+        The same with the static kernel.
+    lo, hi : float
+        The phase, :math:`lo < t \le hi` (a.u. of time).
+    threshold : float
+        Fraction of the static peak above which the pointwise decrease is taken, in (0, 1]
+        (config ``analysis.pointwise_threshold``).
+
     Returns
     -------
-    dict with the four metrics and ``peak_static``, ``peak_dynamic`` (units of V).
+    dict of str to float
+        The four metrics (dimensionless ratios) and ``peak_static``, ``peak_dynamic`` (units of V).
+
+    Raises
+    ------
+    ValueError
+        If ``threshold`` is outside (0, 1] or the phase has fewer than 2 samples.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"pointwise threshold must be in (0, 1], got {threshold!r}")
@@ -112,7 +132,30 @@ def viscous_correction_rows(
     """Rows (columns of :data:`VISCOUS_UNITS`) per (rs, geometry, quantity, phase).
 
     ``dynamic`` and ``static`` map (rs, geometry) to velocity datasets of the dynamic and the
-    static kernel (same rs, same pulse length T).
+    static kernel (same rs, same pulse length T).  Each row holds the :func:`phase_metrics` of
+    ``v_cm`` or ``v_rel`` in one phase of :data:`PHASES`.
+
+    Parameters
+    ----------
+    dynamic : mapping
+        (rs, geometry) -> velocity dataset of the dynamic kernel
+        (:func:`~viscous_forces.stages.velocity.compute_velocity`).
+    static : mapping
+        (rs, geometry) -> velocity dataset of the static kernel, same keys.
+    threshold : float
+        Passed to :func:`phase_metrics`.
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/viscous_correction.csv``: ``rs``, ``geometry``, ``quantity``,
+        ``phase``, ``phase_start``/``phase_end`` (units of T), ``peak_static``/``peak_dynamic``
+        (j0/n) and the four dimensionless metrics.
+
+    Raises
+    ------
+    ValueError
+        If the two kernels' pulse lengths differ.
     """
     rows = []
     for key in sorted(dynamic, key=lambda k: (float(k[0]), k[1])):
@@ -148,6 +191,20 @@ def claim_verdict(rows: Sequence[Mapping[str, Any]], dynamic: str = "rmcp07", st
     Every metric of the claimed phases is quoted; a decrease metric (``max_diff_rel``,
     ``max_pointwise_decrease``, or minus ``peak_change`` / ``integral_change``) within
     :data:`CLAIM_TOLERANCE` of 0.40 is reported as "about 40 %".
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Rows of :func:`viscous_correction_rows`.
+    dynamic, static : str
+        Names of the two kernels compared, for the text.
+
+    Returns
+    -------
+    str
+        The verdict (``results/tables/viscous_correction_verdict.txt``): the claim, a table of the
+        metrics per phase in %, and per claimed phase the metrics near and above 40 %; or a line
+        saying the claim was not checked when the run lacks r_s = 6, perpendicular.
     """
     c = PAPER_CLAIM
     sel = [

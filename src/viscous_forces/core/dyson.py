@@ -21,12 +21,32 @@ from .lindhard import lindhard
 
 
 def dielectric(chi_s: np.ndarray, q: np.ndarray, fxc: np.ndarray) -> np.ndarray:
-    r""":math:`\tilde\varepsilon = 1 - (4\pi/q^2 + f_{xc})\chi_s = \chi_s/\chi^h` (arrays broadcast)."""
+    r"""Generalised dielectric function :math:`\tilde\varepsilon = 1 - (4\pi/q^2 + f_{xc})\chi_s = \chi_s/\chi^h`.
+
+    The denominator of Eq. (15) in the form :math:`\chi^h = \chi_s/\tilde\varepsilon`
+    (docs/theory.md, "Response of the electron gas"); its zeros are the plasmon.
+
+    Parameters
+    ----------
+    chi_s : array_like
+        Lindhard response (1/(Ha bohr^3)).
+    q : array_like
+        Wave vector (bohr^-1), > 0; broadcast against ``chi_s``.
+    fxc : array_like
+        Exchange-correlation kernel (Ha bohr^3); 0 gives the RPA.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\tilde\varepsilon` (dimensionless), real or complex as the inputs.
+    """
     return 1.0 - (4.0 * np.pi / (q * q) + fxc) * chi_s
 
 
 def dyson(chi_s: np.ndarray, q: np.ndarray, fxc: np.ndarray) -> np.ndarray:
     r"""Eq. (15): :math:`\chi^h = \chi_s/(1 - (4\pi/q^2 + f_{xc})\chi_s)` (arrays broadcast).
+
+    See docs/theory.md, "Response of the electron gas".
 
     Parameters
     ----------
@@ -47,6 +67,10 @@ def dyson(chi_s: np.ndarray, q: np.ndarray, fxc: np.ndarray) -> np.ndarray:
 
 def chi_h(q, omega, rs: float, kernel: str = "rpa", **params) -> np.ndarray:
     r"""Interacting response :math:`\chi^h(q,\omega)` of Eq. (15) for a named kernel.
+
+    :math:`\chi^h = \chi_s/(1 - (4\pi/q^2 + f_{xc})\chi_s)` with the Lindhard :math:`\chi_s`
+    (:func:`viscous_forces.core.lindhard.lindhard`) and the kernel's :math:`f_{xc}(q, \omega)`
+    (docs/theory.md, "Response of the electron gas").
 
     Parameters
     ----------

@@ -14,7 +14,25 @@ RS_MAX = 100.0
 
 
 def check_rs(rs: float, name: str = "rs") -> float:
-    """Return ``float(rs)`` or raise ``ValueError`` unless 0 < rs <= RS_MAX (bohr)."""
+    """Return ``float(rs)`` or raise ``ValueError`` unless 0 < rs <= RS_MAX (bohr).
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter r_s (bohr).
+    name : str
+        Name of the value in the error message.
+
+    Returns
+    -------
+    float
+        ``rs`` as a finite float in (0, RS_MAX].
+
+    Raises
+    ------
+    ValueError
+        If ``rs`` is not a number, not finite, <= 0 or > RS_MAX.
+    """
     try:
         value = float(rs)
     except (TypeError, ValueError):
@@ -28,8 +46,13 @@ def check_rs(rs: float, name: str = "rs") -> float:
 class ElectronGas:
     r"""Spin-unpolarised HEG of density parameter ``rs`` (bohr).
 
-    Attributes (derived, Hartree a.u.)
-    ----------------------------------
+    The attributes below are derived from ``rs`` (properties), in Hartree atomic units
+    (docs/theory.md, "Model and units").
+
+    Attributes
+    ----------
+    rs : float
+        Density parameter :math:`r_s` (bohr), checked by :func:`check_rs`.
     n : float
         Density :math:`\bar n = 3/(4\pi r_s^3)` (bohr^-3).
     kF : float
@@ -47,20 +70,44 @@ class ElectronGas:
 
     @property
     def n(self) -> float:
-        """Density 3/(4 pi rs^3) (bohr^-3)."""
+        r"""Mean density (paper, text after Eq. (1)).
+
+        Returns
+        -------
+        float
+            :math:`\bar n = 3/(4\pi r_s^3)` (bohr^-3).
+        """
         return 3.0 / (4.0 * math.pi * self.rs**3)
 
     @property
     def kF(self) -> float:
-        """Fermi wave vector (9 pi/4)^(1/3)/rs (bohr^-1)."""
+        r"""Fermi wave vector (docs/theory.md, "Model and units").
+
+        Returns
+        -------
+        float
+            :math:`k_F = (3\pi^2\bar n)^{1/3} = (9\pi/4)^{1/3}/r_s` (bohr^-1).
+        """
         return (9.0 * math.pi / 4.0) ** (1.0 / 3.0) / self.rs
 
     @property
     def EF(self) -> float:
-        """Fermi energy kF^2/2 (Ha)."""
+        r"""Fermi energy (docs/theory.md, "Model and units").
+
+        Returns
+        -------
+        float
+            :math:`E_F = k_F^2/2` (Ha).
+        """
         return 0.5 * self.kF**2
 
     @property
     def omega_p(self) -> float:
-        """Plasma frequency sqrt(4 pi n) = sqrt(3/rs^3) (Ha)."""
+        r"""Plasma frequency (docs/theory.md, "Model and units").
+
+        Returns
+        -------
+        float
+            :math:`\omega_p = \sqrt{4\pi\bar n} = \sqrt{3/r_s^3}` (Ha).
+        """
         return math.sqrt(3.0 / self.rs**3)

@@ -60,17 +60,25 @@ def _moments(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def filon_fourier(omega: np.ndarray, f: np.ndarray, t: np.ndarray) -> np.ndarray:
     r""":math:`\int_{\omega_0}^{\omega_N} f(\omega)\,e^{i\omega t}\,d\omega` with f piecewise linear.
 
+    Filon's rule (docs/theory.md, "Time domain"): on each interval
+    :math:`[\omega_j, \omega_j + h_j]` with :math:`f = f_j + s_j(\omega - \omega_j)` the integral is
+    :math:`h_j e^{i\omega_j t}[f_j E_1(\theta) + s_jh_j E_2(\theta)]`, :math:`\theta = th_j`,
+    :math:`E_1 = \int_0^1 e^{i\theta y}dy`, :math:`E_2 = \int_0^1 y\,e^{i\theta y}dy` (Taylor series
+    for small :math:`\theta`), exact for any t.
+
     Parameters
     ----------
     omega : ndarray, shape (N+1,)
-        Increasing frequency grid.
+        Increasing frequency grid (Ha).
     f : ndarray, shape (N+1,) or (N+1, m)
         Samples of the smooth factor (real or complex); several columns are integrated at once.
     t : ndarray, shape (n_t,)
+        Times (a.u. of time).
 
     Returns
     -------
     ndarray, shape (n_t,) or (n_t, m), complex
+        The integral for every time (and column), in the units of ``f`` times Ha.
     """
     omega = np.asarray(omega, dtype=float)
     f = np.asarray(f)
@@ -95,7 +103,7 @@ def filon_cos(omega: np.ndarray, f: np.ndarray, t: np.ndarray) -> np.ndarray:
     r""":math:`\int_{\omega_0}^{\omega_N} f(\omega)\cos(\omega t)\,d\omega` for real, piecewise-linear f.
 
     Same result as ``filon_fourier(...).real`` but, for large t, from the exact identity
-    (integration by parts twice; :math:`s_j` the slope on interval j)
+    (integration by parts twice; :math:`s_j` the slope on interval j; docs/theory.md, "Time domain")
 
     .. math::
 
@@ -108,8 +116,17 @@ def filon_cos(omega: np.ndarray, f: np.ndarray, t: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     omega : ndarray, shape (N+1,)
+        Increasing frequency grid (Ha).
     f : ndarray, shape (N+1,) or (N+1, m), real
+        Samples of the smooth factor; several columns are integrated at once.
     t : ndarray, shape (n_t,)
+        Times (a.u. of time); the identity above is used for :math:`|t| > 10^3/\omega_N`, the
+        moment form of :func:`filon_fourier` below.
+
+    Returns
+    -------
+    ndarray, shape (n_t,) or (n_t, m), real
+        The integral for every time (and column), in the units of ``f`` times Ha.
     """
     omega = np.asarray(omega, dtype=float)
     f = np.asarray(f, dtype=float)
@@ -148,6 +165,10 @@ def _cos_over_omega2_tail(a: float, t: np.ndarray) -> np.ndarray:
 def step_response(omega, G, t, G0) -> np.ndarray:
     r"""Unit-step response :math:`S(t)` by the "Im form" (module docstring).
 
+    :math:`S(t) = G(0) - (2/\pi)\int_0^\infty \mathrm{Im}\,G(\omega)\cos(\omega t)/\omega\,d\omega`
+    for t > 0 (docs/theory.md, "Time domain"): Filon quadrature (:func:`filon_cos`) on the grid plus
+    the analytic :math:`c/\omega` tail beyond it.
+
     Parameters
     ----------
     omega : ndarray, shape (N,)
@@ -163,6 +184,12 @@ def step_response(omega, G, t, G0) -> np.ndarray:
     Returns
     -------
     ndarray, shape (len(t),) or (len(t), m), real
+        :math:`S(t)` in the units of G (0 for t <= 0).
+
+    Raises
+    ------
+    ValueError
+        If ``omega`` does not start at 0 or does not increase strictly.
     """
     omega = np.asarray(omega, dtype=float)
     if omega[0] != 0.0 or np.any(np.diff(omega) <= 0):
@@ -188,7 +215,19 @@ def step_response(omega, G, t, G0) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StepResponse:
-    """Callable unit-step response built from G on a frequency grid (Im form, Filon)."""
+    """Callable unit-step response built from G on a frequency grid (Im form, Filon).
+
+    ``StepResponse(omega, G, G0)(t)`` is :func:`step_response` ``(omega, G, t, G0)``.
+
+    Attributes
+    ----------
+    omega : numpy.ndarray
+        Increasing frequency grid (Ha) with ``omega[0] == 0``.
+    G : numpy.ndarray
+        Complex response on the grid, shape (N,) or (N, m).
+    G0 : numpy.ndarray
+        Exact DC value G(0).
+    """
 
     omega: np.ndarray
     G: np.ndarray
@@ -204,7 +243,23 @@ def step_response_error(omega, G, omega_coarse, G_coarse, G0, t) -> float:
     The piecewise-linear (Filon) representation of G is second order in the grid spacing, so the
     step responses on a grid and on the same family of grids at half the density differ by
     about 3x the error of the finer one (Richardson): the estimate is max over ``t`` of
-    |S_fine - S_coarse|/3.
+    |S_fine - S_coarse|/3 (docs/theory.md, "Numerical grids").
+
+    Parameters
+    ----------
+    omega, G : numpy.ndarray
+        The fine frequency grid (Ha, starting at 0) and the response on it.
+    omega_coarse, G_coarse : numpy.ndarray
+        The grid of half the density and the response on it.
+    G0 : complex or numpy.ndarray
+        Exact DC value G(0).
+    t : numpy.ndarray
+        Times (a.u. of time) at which the two step responses are compared.
+
+    Returns
+    -------
+    float
+        Estimated largest error of the fine step response (units of G).
     """
     fine = step_response(omega, G, t, G0)
     coarse = step_response(omega_coarse, G_coarse, t, G0)

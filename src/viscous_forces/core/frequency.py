@@ -45,7 +45,21 @@ class FrequencySpec:
             raise ValueError(f"frequency.points_per_decade must be in [2, 200], got {self.points_per_decade!r}")
 
     def grid(self, omega_p: float) -> np.ndarray:
-        """Log-spaced J-grid frequencies (Ha)."""
+        """Log-spaced J-grid frequencies (Ha).
+
+        ``ceil(decades * points_per_decade) + 1`` points from ``omega_min omega_p`` to
+        ``omega_max omega_p``, geometrically spaced (docs/theory.md, "Numerical grids").
+
+        Parameters
+        ----------
+        omega_p : float
+            Plasma frequency of the gas (Ha).
+
+        Returns
+        -------
+        numpy.ndarray
+            Increasing frequencies (Ha).
+        """
         decades = np.log10(self.omega_max / self.omega_min)
         n = int(np.ceil(decades * self.points_per_decade)) + 1
         return omega_p * np.geomspace(self.omega_min, self.omega_max, n)
@@ -60,7 +74,12 @@ MAX_TIME_ERROR = 1e-4
 
 
 def response_frequency_grid(
-    rates, omega_max: float, omega_vib: float | None = None, vib_width: float | None = None, density: float = 1.0
+    rates,
+    omega_max: float,
+    omega_vib: float | None = None,
+    vib_width: float | None = None,
+    density: float = 1.0,
+    resonances=(),
 ) -> np.ndarray:
     r"""Frequency grid resolving every feature of :math:`G(\omega)` (docs/theory.md, "Numerical grids").
 
@@ -76,6 +95,16 @@ def response_frequency_grid(
         Upper end (Ha).
     omega_vib, vib_width : float, optional
         Centre and half-width (Ha) of the vibrational resonance.
+    density : float
+        Scale of the number of points of every part (``frequency.response_density``).
+    resonances : sequence of (float, float)
+        Further (centre, half-width) pairs (Ha), one linear part each (the modes of a cluster).
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing frequencies (Ha) from 0 to ``omega_max``, points closer than 1e-9 relative
+        merged.
     """
     rates = np.asarray(rates, dtype=float)
     if np.any(rates <= 0):
@@ -85,9 +114,10 @@ def response_frequency_grid(
         np.linspace(0.0, min(G_GRID_SPAN * g_max, omega_max), int(G_GRID_POINTS["peak"] * density)),
         np.geomspace(g_min / 50.0, omega_max, int(G_GRID_POINTS["log"] * density)),
     ]
-    if omega_vib is not None and vib_width is not None:
-        lo = max(omega_vib - G_GRID_SPAN * vib_width, 0.0)
-        hi = min(omega_vib + G_GRID_SPAN * vib_width, omega_max)
+    pairs = list(resonances) + ([(omega_vib, vib_width)] if omega_vib is not None and vib_width is not None else [])
+    for centre, width in pairs:
+        lo = max(centre - G_GRID_SPAN * width, 0.0)
+        hi = min(centre + G_GRID_SPAN * width, omega_max)
         parts.append(np.linspace(lo, hi, int(G_GRID_POINTS["resonance"] * density)))
     grid = np.unique(np.concatenate(parts))
     # Drop points closer than 1e-9 relative (unique() keeps near-duplicates from the unions).
@@ -96,7 +126,25 @@ def response_frequency_grid(
 
 
 def required_density(density: float, error: float, max_error: float) -> float:
-    """The response density at which a second-order error ``error`` would fall to ``max_error``
-    (with a 20 % margin), rounded up to 0.05."""
+    """The response density at which a second-order error ``error`` would fall to ``max_error``.
+
+    The error of the piecewise-linear time-domain quadrature falls as density^-2 (docs/theory.md,
+    "Numerical grids"), so the density needed is ``1.2 density sqrt(error / max_error)`` (20 %
+    margin), rounded up to 0.05.
+
+    Parameters
+    ----------
+    density : float
+        Response density at which ``error`` was estimated.
+    error : float
+        Estimated discretisation error of V(t) at that density (units of j0/n).
+    max_error : float
+        Largest accepted error (units of j0/n).
+
+    Returns
+    -------
+    float
+        The suggested ``frequency.response_density``.
+    """
     need = density * np.sqrt(error / max_error) * 1.2
     return float(np.ceil(need * 20.0) / 20.0)

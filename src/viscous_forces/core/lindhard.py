@@ -100,6 +100,9 @@ def _series_pair(z: np.ndarray, u: np.ndarray) -> np.ndarray:
 def lindhard_F(z, u) -> np.ndarray:
     r"""Dimensionless Lindhard function :math:`F(z, u) = -\pi^2\chi_s/k_F` for :math:`u \ge 0`.
 
+    Implements the closed form of the module docstring (docs/theory.md, "Response of the electron
+    gas"; Lindhard 1954), with the large-argument series where the two :math:`g` terms cancel.
+
     Parameters
     ----------
     z : array_like
@@ -134,7 +137,8 @@ def lindhard_F(z, u) -> np.ndarray:
 def lindhard(q, omega, kF: float) -> np.ndarray:
     r"""Retarded Lindhard function :math:`\chi_s(q, \omega)` of the 3D HEG (1/(Ha bohr^3)).
 
-    Closed form of the module docstring (Lindhard 1954; Giuliani & Vignale Eq. 4.4.x), exact for
+    Closed form of the module docstring (docs/theory.md, "Response of the electron gas"; Lindhard
+    1954; Giuliani & Vignale, Sec. 4.4), exact for
     real :math:`\omega` with the retarded prescription :math:`\omega + i0^+`;
     :math:`\chi_s(q,-\omega) = \chi_s(q,\omega)^*`.  Static limit
     :math:`\chi_s(q,0) = -(k_F/\pi^2)[1/2 + (1-z^2)/(4z)\ln|(1+z)/(1-z)|]`.
@@ -151,6 +155,12 @@ def lindhard(q, omega, kF: float) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of complex128
+        :math:`\chi_s(q, \omega)` (1/(Ha bohr^3)), shape ``np.broadcast_shapes(q.shape, omega.shape)``.
+
+    Raises
+    ------
+    ValueError
+        If ``kF <= 0`` or any ``q`` is not finite and > 0.
     """
     if not kF > 0:
         raise ValueError(f"kF must be > 0 bohr^-1, got {kF!r}")

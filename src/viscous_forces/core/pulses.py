@@ -42,23 +42,78 @@ class Pulse(ABC):
 
     @abstractmethod
     def shape(self, t) -> np.ndarray:
-        """p(t), dimensionless."""
+        r"""The pulse shape p(t) (dimensionless): the current is :math:`\overline{\delta j}(t) = j_0\,p(t)`.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            p(t) (dimensionless), the current in units of j0, same shape as ``t``.
+        """
 
     def jumps(self) -> tuple[tuple[float, float], ...]:
-        """Discontinuities (t_j, h_j) of p (a.u., dimensionless)."""
+        """Discontinuities (t_j, h_j) of p (a.u., dimensionless); none by default.
+
+        Returns
+        -------
+        tuple of (float, float)
+            The jumps (t_j, h_j): time (a.u. of time) and height (dimensionless, units of j0).
+        """
         return ()
 
     def smooth_derivative(self, t) -> np.ndarray:
-        """dp/dt of the continuous part of p (1/a.u.)."""
+        """dp/dt of the continuous part of p (1/a.u.); zero by default.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            dp/dt of the continuous part of p (1/a.u. of time), same shape as ``t``.
+        """
         return np.zeros_like(np.asarray(t, dtype=float))
 
     def window(self) -> tuple[float, float]:
-        """Interval (a.u.) outside which p is constant (to 1e-12 relative)."""
+        """Interval (a.u.) outside which p is constant (to 1e-12 relative); [0, T] by default.
+
+        Returns
+        -------
+        tuple of float
+            (start, end) of the interval (a.u. of time).
+        """
         return 0.0, self.duration
 
     def response(self, step: StepResponse, t) -> np.ndarray:
-        """Velocity response at arbitrary times t from the jumps alone (pulses without a smooth
-        part, e.g. rectangular); use :func:`pulse_response` on a uniform grid otherwise."""
+        r"""Velocity response at arbitrary times t from the jumps alone.
+
+        :math:`V(t) = \sum_j h_j S(t - t_j)` (for the rectangular pulse of Eq. (14),
+        :math:`S(t) - S(t - T)`; docs/theory.md, "Pulses").  Only for pulses without a smooth
+        part, e.g. rectangular; use :func:`pulse_response` on a uniform grid otherwise.
+
+        Parameters
+        ----------
+        step : StepResponse
+            Unit-step response S(t).
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            V(t) per unit j0, in the units of ``step``, shape ``t.shape`` (+ the columns of S).
+
+        Raises
+        ------
+        NotImplementedError
+            If the pulse has a smooth part.
+        """
         lo, hi = self.window()
         if np.any(self.smooth_derivative(np.linspace(lo, hi, 257)) != 0):
             raise NotImplementedError(f"{type(self).__name__} has a smooth part: use pulse_response()")
@@ -76,10 +131,29 @@ class RectangularPulse(Pulse):
         self._check_duration()
 
     def shape(self, t) -> np.ndarray:
+        """p(t) = 1 for 0 < t < T, 0 otherwise (Eq. 14).
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            p(t) (dimensionless), the current in units of j0, same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         return ((t > 0) & (t < self.duration)).astype(float)
 
     def jumps(self):
+        """The two jumps of Eq. (14): +1 at t = 0 and -1 at t = T.
+
+        Returns
+        -------
+        tuple of (float, float)
+            The jumps (t_j, h_j): time (a.u. of time) and height (dimensionless, units of j0).
+        """
         return ((0.0, 1.0), (self.duration, -1.0))
 
 
@@ -91,7 +165,15 @@ def _raised_cosine(x: np.ndarray) -> np.ndarray:
 class SmoothRampPulse(Pulse):
     r"""Rectangular pulse with raised-cosine edges of rise time :math:`\tau`:
     :math:`p(t) = s(t/\tau) - s((t - T)/\tau)`, :math:`s(x) = (1 - \cos\pi x)/2` on [0, 1].
-    Tends to :class:`RectangularPulse` as :math:`\tau \to 0`."""
+    Tends to :class:`RectangularPulse` as :math:`\tau \to 0` (docs/theory.md, "Pulses").
+
+    Attributes
+    ----------
+    duration : float
+        Pulse length T (a.u. of time), from the start of the rise to the start of the fall.
+    rise_time : float
+        Rise time :math:`\tau` of each edge (a.u. of time), 0 < tau <= T.
+    """
 
     duration: float
     rise_time: float
@@ -102,10 +184,34 @@ class SmoothRampPulse(Pulse):
             raise ValueError(f"pulse rise_time must be in (0, T = {self.duration:g}] a.u., got {self.rise_time!r}")
 
     def shape(self, t) -> np.ndarray:
+        r""":math:`p(t) = s(t/\tau) - s((t - T)/\tau)`, :math:`s(x) = (1 - \cos\pi x)/2` on [0, 1].
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            p(t) (dimensionless), the current in units of j0, same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         return _raised_cosine(t / self.rise_time) - _raised_cosine((t - self.duration) / self.rise_time)
 
     def smooth_derivative(self, t) -> np.ndarray:
+        r""":math:`p'(t) = s'(t/\tau)/\tau - s'((t - T)/\tau)/\tau`, :math:`s'(x) = (\pi/2)\sin\pi x` on (0, 1).
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            dp/dt of the continuous part of p (1/a.u. of time), same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         tau = self.rise_time
 
@@ -115,13 +221,29 @@ class SmoothRampPulse(Pulse):
         return ds(t / tau) - ds((t - self.duration) / tau)
 
     def window(self):
+        r"""The pulse varies on :math:`[0, T + \tau]`.
+
+        Returns
+        -------
+        tuple of float
+            (start, end) of the interval (a.u. of time).
+        """
         return 0.0, self.duration + self.rise_time
 
 
 @dataclass(frozen=True)
 class GaussianPulse(Pulse):
     r"""Gaussian pulse :math:`p(t) = \exp[-(t - t_0)^2/(2\sigma^2)]`, centred at :math:`t_0 = T/2`
-    with standard deviation :math:`\sigma` (a.u.).  Its area is :math:`\sqrt{2\pi}\sigma`."""
+    with standard deviation :math:`\sigma` (a.u.).  Its area is :math:`\sqrt{2\pi}\sigma`
+    (docs/theory.md, "Pulses").
+
+    Attributes
+    ----------
+    duration : float
+        Characteristic length T (a.u. of time); the pulse is centred at T/2.
+    width : float
+        Standard deviation :math:`\sigma` (a.u. of time), 0 < sigma <= T.
+    """
 
     duration: float
     width: float
@@ -133,18 +255,56 @@ class GaussianPulse(Pulse):
 
     @property
     def center(self) -> float:
+        """Centre of the pulse.
+
+        Returns
+        -------
+        float
+            :math:`t_0 = T/2` (a.u. of time).
+        """
         return 0.5 * self.duration
 
     def shape(self, t) -> np.ndarray:
+        r""":math:`p(t) = \exp[-(t - t_0)^2/(2\sigma^2)]`.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            p(t) (dimensionless), the current in units of j0, same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         return np.exp(-0.5 * ((t - self.center) / self.width) ** 2)
 
     def smooth_derivative(self, t) -> np.ndarray:
+        r""":math:`p'(t) = -[(t - t_0)/\sigma^2]\exp[-(t - t_0)^2/(2\sigma^2)]`.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            dp/dt of the continuous part of p (1/a.u. of time), same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         x = (t - self.center) / self.width
         return -x / self.width * np.exp(-0.5 * x * x)
 
     def window(self):
+        r""":math:`t_0 \pm 7.5\sigma`, beyond which p < 1e-12.
+
+        Returns
+        -------
+        tuple of float
+            (start, end) of the interval (a.u. of time).
+        """
         half = 7.5 * self.width  # exp(-7.5^2/2) < 1e-12
         return self.center - half, self.center + half
 
@@ -152,7 +312,15 @@ class GaussianPulse(Pulse):
 @dataclass(frozen=True)
 class ACPulse(Pulse):
     r"""AC drive switched on for a time T: :math:`p(t) = \sin(\Omega t)\,[H(t) - H(t - T)]`,
-    angular frequency :math:`\Omega` (Ha, i.e. rad per a.u. of time)."""
+    angular frequency :math:`\Omega` (Ha, i.e. rad per a.u. of time) (docs/theory.md, "Pulses").
+
+    Attributes
+    ----------
+    duration : float
+        Length T of the drive (a.u. of time).
+    frequency : float
+        Angular frequency :math:`\Omega` (Ha), > 0.
+    """
 
     duration: float
     frequency: float
@@ -163,13 +331,44 @@ class ACPulse(Pulse):
             raise ValueError(f"pulse frequency must be finite and > 0 Ha, got {self.frequency!r}")
 
     def shape(self, t) -> np.ndarray:
+        r""":math:`p(t) = \sin(\Omega t)` for 0 < t < T, 0 otherwise.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            p(t) (dimensionless), the current in units of j0, same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         return np.where((t > 0) & (t < self.duration), np.sin(self.frequency * t), 0.0)
 
     def jumps(self):
+        r"""One jump, :math:`-\sin(\Omega T)` at t = T (p is continuous at t = 0).
+
+        Returns
+        -------
+        tuple of (float, float)
+            The jumps (t_j, h_j): time (a.u. of time) and height (dimensionless, units of j0).
+        """
         return ((self.duration, -float(np.sin(self.frequency * self.duration))),)
 
     def smooth_derivative(self, t) -> np.ndarray:
+        r""":math:`p'(t) = \Omega\cos(\Omega t)` on the closed interval [0, T], 0 outside.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (a.u. of time).
+
+        Returns
+        -------
+        numpy.ndarray
+            dp/dt of the continuous part of p (1/a.u. of time), same shape as ``t``.
+        """
         t = np.asarray(t, dtype=float)
         # closed interval: the trapezoid rule of pulse_response takes the one-sided limits at the ends
         return np.where((t >= 0) & (t <= self.duration), self.frequency * np.cos(self.frequency * t), 0.0)
@@ -190,6 +389,7 @@ def make_pulse(
     Parameters
     ----------
     shape : str
+        One of the keys of :data:`PULSE_SHAPES` (config ``pulse.shape``).
     duration : float
         Pulse length T (a.u. of time).
     rise_time : float, optional
@@ -198,6 +398,17 @@ def make_pulse(
         ``gaussian``: standard deviation in units of T (default :data:`DEFAULT_WIDTH_FRACTION`).
     frequency : float, optional
         ``ac``: angular frequency (Ha), required.
+
+    Returns
+    -------
+    Pulse
+        A :class:`RectangularPulse`, :class:`SmoothRampPulse` (rise time in a.u.),
+        :class:`GaussianPulse` (sigma in a.u.) or :class:`ACPulse`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown shape, or ``ac`` without a frequency.
     """
     if shape not in PULSE_SHAPES:
         raise ValueError(f"pulse.shape must be one of {', '.join(PULSE_SHAPES)}, got {shape!r}")
@@ -213,7 +424,10 @@ def make_pulse(
 
 
 def pulse_response(step_lags: np.ndarray, pulse: Pulse, k: np.ndarray, dt: float) -> np.ndarray:
-    """Superpose unit-step responses for ``pulse`` on the uniform grid t = k dt (Duhamel).
+    r"""Superpose unit-step responses for ``pulse`` on the uniform grid t = k dt (Duhamel).
+
+    :math:`V(t) = \sum_j h_j\,S(t - t_j) + \int ds\,S(t - s)\,p_s'(s)` (class :class:`Pulse`;
+    docs/theory.md, "Pulses"); the integral by the trapezoid rule as an FFT convolution.
 
     Parameters
     ----------
@@ -223,11 +437,19 @@ def pulse_response(step_lags: np.ndarray, pulse: Pulse, k: np.ndarray, dt: float
         Its jumps must lie on the grid (multiples of dt); its smooth derivative is integrated by
         the trapezoid rule on the same grid (error O(dt^2)).
     k : ndarray of int, consecutive
+        Time indices of the output (t = k dt).
     dt : float
+        Time step (a.u. of time).
 
     Returns
     -------
     ndarray, shape (len(k), m)
+        V(k dt) per unit j0, in the units of ``step_lags``.
+
+    Raises
+    ------
+    ValueError
+        If a jump of the pulse is not on the time grid.
     """
     S = np.array(step_lags, dtype=float)
     S[0] = 0.0

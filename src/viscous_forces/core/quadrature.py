@@ -32,6 +32,9 @@ GRADING_RATIO = 0.5
 def gauss_legendre_panels(edges: np.ndarray, n_gl: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of composite ``n_gl``-point Gauss-Legendre on sorted panel edges.
 
+    On a panel [a, b] the nodes are a + (b - a)(x_k + 1)/2 and the weights (b - a) w_k/2, with
+    (x_k, w_k) the Gauss-Legendre rule on [-1, 1] (docs/theory.md, "Numerical grids").
+
     Parameters
     ----------
     edges : ndarray, shape (..., P + 1)
@@ -41,7 +44,10 @@ def gauss_legendre_panels(edges: np.ndarray, n_gl: int) -> tuple[np.ndarray, np.
 
     Returns
     -------
-    nodes, weights : ndarray, shape (..., P * n_gl)
+    nodes : numpy.ndarray, shape (..., P * n_gl)
+        Quadrature nodes, in the units of ``edges``.
+    weights : numpy.ndarray, shape (..., P * n_gl)
+        Quadrature weights, in the units of ``edges``.
     """
     x, w = np.polynomial.legendre.leggauss(int(n_gl))
     a = edges[..., :-1, None]
@@ -87,7 +93,7 @@ class GridSpec:
     q_max_static: float = 200.0
     q_max_dynamic: float = 40.0
     panel_width: float = 0.25
-    d_max: float = 30.0
+    d_max: float = 15.0
     n_gl: int = 16
     grading_levels: int = 16
 
@@ -105,12 +111,43 @@ class GridSpec:
                 raise ValueError(f"grid.{key} must be in [{lo}, {hi}], got {value!r}")
 
     def h_max(self, kF: float) -> float:
-        """Largest panel width (bohr^-1): min(panel_width kF, pi / d_max)."""
+        """Largest panel width h_max = min(panel_width kF, pi / d_max) (bohr^-1).
+
+        The bound pi/d_max resolves sin(qd) for every distance up to ``d_max``
+        (docs/theory.md, "Numerical grids").
+
+        Parameters
+        ----------
+        kF : float
+            Fermi wave vector (bohr^-1).
+
+        Returns
+        -------
+        float
+            Largest panel width (bohr^-1).
+        """
         return min(self.panel_width * kF, np.pi / self.d_max)
 
 
 def static_edges(kF: float, spec: GridSpec) -> np.ndarray:
-    """Panel edges on [0, q_max_static kF] with a breakpoint at 2kF, graded towards 2kF."""
+    """Panel edges on [0, q_max_static kF] with a breakpoint at 2kF, graded towards 2kF.
+
+    Uniform panels no wider than :meth:`GridSpec.h_max` on [0, 2kF] and [2kF, q_max_static kF], plus
+    ``grading_levels`` edges at 2kF -+ h r^k (r = ``GRADING_RATIO``) on each side of the Kohn
+    anomaly (docs/theory.md, "Numerical grids").
+
+    Parameters
+    ----------
+    kF : float
+        Fermi wave vector (bohr^-1).
+    spec : GridSpec
+        Quadrature parameters.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted, unique panel edges (bohr^-1), from 0 to ``spec.q_max_static * kF``.
+    """
     h = spec.h_max(kF)
     q2 = 2.0 * kF
     left = _uniform_edges(0.0, q2, h)
@@ -121,15 +158,50 @@ def static_edges(kF: float, spec: GridSpec) -> np.ndarray:
 
 
 def static_grid(kF: float, spec: GridSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and weights (bohr^-1) for :math:`\\int_0^{Q} dq\\,f(q)` with static integrands."""
+    """Nodes and weights (bohr^-1) for :math:`\\int_0^{Q} dq\\,f(q)` with static integrands.
+
+    Composite Gauss-Legendre (:func:`gauss_legendre_panels`) on :func:`static_edges`; used for the
+    q integrals of Eqs. (9)-(10) (docs/theory.md, "Statics" and "Numerical grids").
+
+    Parameters
+    ----------
+    kF : float
+        Fermi wave vector (bohr^-1).
+    spec : GridSpec
+        Quadrature parameters.
+
+    Returns
+    -------
+    nodes : numpy.ndarray
+        Quadrature nodes (bohr^-1), inside (0, q_max_static kF); the end points and 2kF are never
+        sampled.
+    weights : numpy.ndarray
+        Quadrature weights (bohr^-1), same shape.
+    """
     return gauss_legendre_panels(static_edges(kF, spec), spec.n_gl)
 
 
 def continuum_edges(omega: np.ndarray, kF: float) -> np.ndarray:
     """The particle-hole continuum edges q_a, q_b, q_c, q_d (bohr^-1) for each omega >= 0.
 
-    Returns an array of shape (n_omega, 4); where q_b, q_c do not exist (2 omega >= kF^2) both
-    are replaced by kF (a point inside the continuum, harmless as an extra edge).
+    :math:`q_a = -k_F + \\sqrt{k_F^2 + 2\\omega}`, :math:`q_b = k_F - \\sqrt{k_F^2 - 2\\omega}`,
+    :math:`q_c = k_F + \\sqrt{k_F^2 - 2\\omega}`, :math:`q_d = k_F + \\sqrt{k_F^2 + 2\\omega}` (module
+    docstring; docs/theory.md, "Numerical grids"), where the Lindhard :math:`\\mathrm{Im}\\chi_s`
+    has kinks; :math:`q_a` and :math:`q_b` are evaluated without cancellation.
+
+    Parameters
+    ----------
+    omega : array_like
+        Frequencies (Ha), >= 0.
+    kF : float
+        Fermi wave vector (bohr^-1).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_omega, 4)
+        The edges q_a, q_b, q_c, q_d (bohr^-1) along the last axis; where q_b, q_c do not exist
+        (2 omega >= kF^2) both are replaced by kF (a point inside the continuum, harmless as an
+        extra edge).
     """
     omega = np.asarray(omega, dtype=float)
     root_p = np.sqrt(kF * kF + 2.0 * omega)
@@ -156,10 +228,16 @@ def dynamic_grid(omega: np.ndarray, kF: float, spec: GridSpec) -> tuple[np.ndarr
     kF : float
         Fermi wave vector (bohr^-1).
     spec : GridSpec
+        Quadrature parameters (``q_max_dynamic``, ``panel_width``, ``d_max``, ``n_gl``,
+        ``grading_levels``).
 
     Returns
     -------
-    q, w : ndarray, shape (n_omega, n_nodes)
+    q : numpy.ndarray, shape (n_omega, n_nodes)
+        Nodes (bohr^-1); the same number at every frequency.  Nodes of zero-width panels are moved
+        to kF.
+    w : numpy.ndarray, shape (n_omega, n_nodes)
+        Weights (bohr^-1); zero on zero-width panels.
     """
     omega = np.atleast_1d(np.asarray(omega, dtype=float))
     q_max = spec.q_max_dynamic * kF

@@ -39,8 +39,31 @@ def angular_weights(x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Spherical-Bessel weights of the q integrals, from one sin and one cos evaluation.
 
     Returns :math:`j_0(x)`, :math:`w_\perp(x) = j_1(x)/x` and
-    :math:`w_\parallel(x) = j_0(x) - 2j_1(x)/x = j_1(x)/x - j_2(x)` (docs/theory.md, "Angular
-    integrals"); all three tend to their Taylor series (1, 1/3, 1/3) as x -> 0.
+    :math:`w_\parallel(x) = j_0(x) - 2j_1(x)/x = j_1(x)/x - j_2(x)`
+    (docs/theory.md, "Angular integrals"); all three tend to their Taylor series (1, 1/3, 1/3) as
+    x -> 0.  They come from
+
+    .. math::
+
+        \int d\Omega_q\,\hat q_i\hat q_j\,e^{i\mathbf q\cdot\mathbf d}
+            = 4\pi\Big[\frac{j_1(x)}{x}\delta_{ij} - j_2(x)\hat d_i\hat d_j\Big],\qquad x = qd,
+
+    and :math:`\int d\Omega_q\,e^{i\mathbf q\cdot\mathbf d} = 4\pi j_0(x)`; below :math:`|x| = 0.05`
+    the Taylor series to :math:`x^6` is used.
+
+    Parameters
+    ----------
+    x : array_like
+        Arguments :math:`x = qd` (dimensionless).
+
+    Returns
+    -------
+    j0 : ndarray
+        :math:`j_0(x) = \sin x/x`, the shape of ``x``.
+    w_perp : ndarray
+        :math:`w_\perp(x) = j_1(x)/x`.
+    w_par : ndarray
+        :math:`w_\parallel(x) = j_0(x) - 2j_1(x)/x`.
     """
     x = np.asarray(x, dtype=float)
     small = np.abs(x) < _SERIES_X
@@ -66,7 +89,18 @@ def _check_d(d) -> np.ndarray:
 
 
 def pair_statics(d, q, w, chi0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """U(d), F(d) and U''(d) per unit charges (Z1 Z2 = 1) of the module docstring, in one pass.
+    r"""U(d), F(d) and U''(d) per unit charges (Z1 Z2 = 1) of the module docstring, in one pass.
+
+    Eqs. (9)-(10) and the curvature (docs/theory.md, "Statics"):
+
+    .. math::
+
+        U(d) = \frac1d + 8\int_0^\infty dq\,\chi(q)\frac{j_0(qd)}{q^2},\qquad
+        F(d) = d\Big[\frac1{d^3} + 8\int_0^\infty dq\,\chi(q)\frac{j_1(qd)}{qd}\Big],\qquad
+        U''(d) = \frac2{d^3} - 8\int_0^\infty dq\,\chi(q)\,w_\parallel(qd),
+
+    with :math:`\chi = \chi^h(q, 0)` and the weights of :func:`angular_weights`.  Multiply each by
+    Z1 Z2 for other charges (U is proportional to Z1 Z2, Eqs. 9-10).
 
     Parameters
     ----------
@@ -79,8 +113,17 @@ def pair_statics(d, q, w, chi0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Returns
     -------
-    U (Ha), F (Ha/bohr), U'' (Ha/bohr^2), each of the shape of ``d``; multiply by Z1 Z2 for
-    other charges (U is proportional to Z1 Z2, Eqs. 9-10).
+    U : ndarray
+        U(d) (Ha), the shape of ``d``.
+    F : ndarray
+        F(d) = -dU/dd (Ha/bohr), > 0 is repulsion.
+    U2 : ndarray
+        U''(d) (Ha/bohr^2).
+
+    Raises
+    ------
+    ValueError
+        If a distance is not finite and > 0.
     """
     d = _check_d(d)
     flat = d.ravel()
@@ -128,7 +171,25 @@ class Equilibrium:
 
 
 def scan_points(d_min: float, d_max: float, d_step: float) -> np.ndarray:
-    """The distances (bohr) of the coarse scan for d_eq: d_min, d_min + d_step, ... <= d_max."""
+    """The distances (bohr) of the coarse scan for d_eq: d_min, d_min + d_step, ... <= d_max.
+
+    Parameters
+    ----------
+    d_min, d_max : float
+        Ends of the scan (bohr), 0 < d_min < d_max.
+    d_step : float
+        Step (bohr), at most half the range.
+
+    Returns
+    -------
+    ndarray
+        ``d_min + k d_step`` for k = 0, 1, ... up to ``d_max`` (included within half a step).
+
+    Raises
+    ------
+    ValueError
+        If the range or the step is invalid.
+    """
     if not (0 < d_min < d_max):
         raise ValueError(f"need 0 < d_min < d_max (bohr), got d_min={d_min!r}, d_max={d_max!r}")
     if not (0 < d_step <= 0.5 * (d_max - d_min)):
@@ -137,15 +198,40 @@ def scan_points(d_min: float, d_max: float, d_step: float) -> np.ndarray:
 
 
 def find_equilibrium(q, w, chi0, d_min: float = 1.0, d_max: float = 30.0, d_step: float = 0.05) -> Equilibrium:
-    """First stable minimum of U(d): the smallest d where F changes sign from + to -.
+    r"""First stable minimum of U(d): the smallest d where F changes sign from + to -.
 
     A scan of F on ``[d_min, d_max]`` with step ``d_step`` (bohr) brackets the root, which
-    :func:`scipy.optimize.brentq` then refines to ``D_EQ_XTOL``.
+    :func:`scipy.optimize.brentq` then refines to ``D_EQ_XTOL``.  It solves
+
+    .. math::
+
+        F(d_{eq}) = 0,\qquad F'(d_{eq}) < 0 \;\;(U''(d_{eq}) > 0)
+
+    with F of Eq. (9) (docs/theory.md, "Statics"); the scan uses only the nodes with
+    :math:`q \le` :data:`SCAN_FRACTION` :math:`\max q`, the refinement all of them.
+
+    Parameters
+    ----------
+    q, w : ndarray
+        Quadrature nodes (bohr^-1) and weights of the static integrals.
+    chi0 : ndarray
+        :math:`\chi^h(q, 0)` at the nodes (1/(Ha bohr^3)).
+    d_min, d_max : float
+        Range of the scan (bohr).
+    d_step : float
+        Step of the scan (bohr).
+
+    Returns
+    -------
+    Equilibrium
+        d_eq (bohr), U(d_eq) (Ha), the spring constant U''(d_eq) (Ha/bohr^2) and the residual
+        F(d_eq) (Ha/bohr), per unit charges.
 
     Raises
     ------
     ValueError
-        If the scan range is invalid or contains no stable minimum.
+        If the scan range is invalid or contains no stable minimum, or the curvature at the root
+        is not positive.
     """
     from scipy.optimize import brentq  # lazy: keeps the import of the module light
 
@@ -161,8 +247,12 @@ def find_equilibrium(q, w, chi0, d_min: float = 1.0, d_max: float = 30.0, d_step
         return float(pair_statics(np.array([dd]), q, w, chi0)[1][0])
 
     lo, hi = d_scan[i], d_scan[i + 1]
-    while f(lo) <= 0 or f(hi) > 0:  # root within ~1e-8 bohr of a scan point: widen the bracket
-        lo, hi = lo - 0.1 * d_step, hi + 0.1 * d_step
+    for _ in range(10):  # root within ~1e-8 bohr of a scan point: widen the bracket (by at most one step)
+        if f(lo) > 0 >= f(hi):
+            break
+        lo, hi = max(lo - 0.1 * d_step, 0.5 * lo), hi + 0.1 * d_step
+    else:
+        raise ValueError(f"F does not change sign from + to - near d = {d_scan[i]:.6f} bohr (quadrature noise)")
     d_eq = brentq(f, lo, hi, xtol=D_EQ_XTOL, rtol=4 * np.finfo(float).eps)
     u, fr, k = (float(v[0]) for v in pair_statics(np.array([d_eq]), q, w, chi0))
     if not k > 0:

@@ -14,7 +14,26 @@ from .style import PlotOptions, rc, save
 def plot_potential(
     datasets: Sequence[xr.Dataset], paths: Sequence[str], opts: PlotOptions | None = None, unit_scale: float = 1e3
 ):
-    """Fig. 1: U(d) (Eq. 10) and F(d) (Eq. 9) with the equilibrium distance marked by an arrow."""
+    """Fig. 1: U(d) (Eq. 10) and F(d) (Eq. 9) with the equilibrium distance marked.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Outputs of :func:`viscous_forces.stages.equilibrium.find_equilibrium` (``U`` in Ha, ``F`` in
+        Ha/bohr on ``d`` in bohr, ``d_eq``), one per kernel, at one r_s.
+    paths : sequence of str
+        Files to write (format from the suffix).
+    opts : PlotOptions, optional
+        Appearance.
+    unit_scale : float
+        Factor applied to U and F (1e3: mHa and mHa/bohr; 1: Ha and Ha/bohr).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The (closed) figure: U(d) on top, F(d) below, d_eq of each kernel in the legend, as a dot on
+        U and as a dotted vertical line in both panels.
+    """
     opts = opts or PlotOptions()
     with plt.rc_context(rc(opts)):
         fig, (ax_u, ax_f) = plt.subplots(2, 1, figsize=(opts.width * 0.55, 2 * opts.height), sharex=True)
@@ -24,22 +43,13 @@ def plot_potential(
             label = ds.attrs.get("kernel_label", k)
             d = ds["d"].values
             st = styles[k]
-            ax_u.plot(d, unit_scale * ds["U"].values, label=label, **st)
-            ax_f.plot(d, unit_scale * ds["F"].values, label=label, **st)
             d_eq = float(ds["d_eq"])
-            u_eq = unit_scale * float(ds["energy_eq"])
-            span = unit_scale * (np.nanmax(ds["U"].values) - np.nanmin(ds["U"].values))
-            ax_u.annotate(
-                f"$d_{{eq}}$ = {d_eq:.3f}",
-                xy=(d_eq, u_eq),
-                xytext=(d_eq, u_eq + 0.25 * span),
-                ha="center",
-                fontsize=opts.font_size - 1,
-                color=st["color"],
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                arrowprops={"arrowstyle": "->", "color": st["color"], "lw": 0.9},
-            )
-            ax_f.plot([d_eq], [0.0], marker="o", ms=3.5, color=st["color"])
+            ax_u.plot(d, unit_scale * ds["U"].values, label=rf"{label}: $d_{{eq}}$ = {d_eq:.3f} bohr", **st)
+            ax_f.plot(d, unit_scale * ds["F"].values, **st)
+            ax_u.plot([d_eq], [unit_scale * float(ds["energy_eq"])], marker="o", ms=4, color=st["color"], ls="none")
+            for ax in (ax_u, ax_f):  # d_eq: a thin vertical line in the kernel's colour
+                ax.axvline(d_eq, color=st["color"], lw=0.7, ls=(0, (1, 1.5)), zorder=1)
+            ax_f.plot([d_eq], [0.0], marker="o", ms=4, color=st["color"], ls="none")
         rs = datasets[0].attrs["rs"]
         for ax in (ax_u, ax_f):
             ax.axhline(0.0, color="0.6", lw=0.6, zorder=0)

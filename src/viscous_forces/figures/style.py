@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from .. import units
 from ..constants import AU_TIME_PS
 
 #: The paper's line styles: rMCP07 solid (a), static MCP07 dashed (b), RPA dotted (c).
@@ -61,7 +62,21 @@ class PlotOptions:
             raise ValueError(f"plot size out of range: width={self.width}, height={self.height}, dpi={self.dpi}")
 
     def styles_for(self, kernels: Sequence[str]) -> dict[str, dict]:
-        """matplotlib line keyword arguments per kernel; unconfigured kernels get unused ones."""
+        """matplotlib line keyword arguments per kernel; unconfigured kernels get unused ones.
+
+        Parameters
+        ----------
+        kernels : sequence of str
+            Kernel names, in legend order (the order in which free colours and styles are handed
+            out).
+
+        Returns
+        -------
+        dict of str to dict
+            Per kernel, ``{"linestyle": ..., "color": ..., "linewidth": line_width}``: the
+            configured colour and style, else the next unused of :data:`EXTRA_COLORS` and
+            :data:`EXTRA_STYLES` (grey ``"0.5"`` and solid when they run out).
+        """
         used_colors = {self.colors[k] for k in kernels if k in self.colors}
         used_styles = {self.styles[k] for k in kernels if k in self.styles if isinstance(self.styles[k], str)}
         free_colors = [c for c in EXTRA_COLORS if c not in used_colors]
@@ -81,7 +96,19 @@ class PlotOptions:
 
 
 def rc(opts: PlotOptions) -> dict:
-    """matplotlib rc parameters of the figures."""
+    """matplotlib rc parameters of the figures.
+
+    Parameters
+    ----------
+    opts : PlotOptions
+        Appearance (font size).
+
+    Returns
+    -------
+    dict
+        rc parameters for ``matplotlib.pyplot.rc_context``: font sizes, inward ticks on all sides,
+        standard bounding box, TrueType fonts in PDFs.
+    """
     return {
         "font.size": opts.font_size,
         "axes.labelsize": opts.font_size,
@@ -96,15 +123,71 @@ def rc(opts: PlotOptions) -> dict:
 
 
 def save(fig, paths: Sequence[str], dpi: int) -> None:
-    """Write ``fig`` to every path (format from the suffix); PDFs without a creation date."""
+    """Write ``fig`` to every path (format from the suffix); PDFs without a creation date.
+
+    The figure is closed afterwards.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    paths : sequence of str
+        Output files, e.g. ``["fig2.pdf", "fig2.png"]``.
+    dpi : int
+        Resolution of raster formats.
+    """
     for p in paths:
         meta = {"CreationDate": None} if str(p).endswith(".pdf") else {}
         fig.savefig(p, dpi=dpi, metadata=meta)
     plt.close(fig)
 
 
+#: Axis-label spelling of the stored (pint) unit strings of :mod:`viscous_forces.units`.
+UNIT_LABELS = {
+    units.HARTREE: "Ha",
+    units.BOHR: "bohr",
+    units.TIME: "a.u. of time",
+    units.RATE: "1/a.u. of time",
+    units.SPRING: "Ha/bohr$^2$",
+    units.FORCE: "Ha/bohr",
+    units.FRICTION: "a.u.",
+    units.INVERSE_BOHR: "bohr$^{-1}$",
+    units.DENSITY: "bohr$^{-3}$",
+}
+
+
+def unit_label(unit: str) -> str:
+    """How an axis label writes a stored unit string (unknown strings unchanged).
+
+    Parameters
+    ----------
+    unit : str
+        A unit string as stored in the files (pint spelling, :mod:`viscous_forces.units`).
+
+    Returns
+    -------
+    str
+        Its axis-label spelling from :data:`UNIT_LABELS`, e.g. ``"hartree/bohr**2"`` ->
+        ``"Ha/bohr$^2$"``.
+    """
+    return UNIT_LABELS.get(unit, unit)
+
+
 def time_axis(opts: PlotOptions) -> tuple[float, str]:
-    """Factor from a.u. of time to the axis unit, and the axis label."""
+    """Factor from a.u. of time to the axis unit, and the axis label.
+
+    Parameters
+    ----------
+    opts : PlotOptions
+        Appearance (``time_unit``).
+
+    Returns
+    -------
+    factor : float
+        Multiplies times in a.u. of time: ps per a.u. of time for ``"ps"``, 1e-5 for ``"au"``.
+    label : str
+        The axis label, ``"time $t$ (ps)"`` or ``"time $t$ ($10^5$ a.u.)"``.
+    """
     if opts.time_unit == "ps":
         return AU_TIME_PS, "time $t$ (ps)"
     return 1e-5, r"time $t$ ($10^5$ a.u.)"

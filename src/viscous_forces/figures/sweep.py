@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from .style import PlotOptions, rc, save
+from ..reference_data import GERRITS_2020_PROTON
+from .style import PlotOptions, rc, save, unit_label
 
 
 def plot_friction_sweep(datasets: Sequence[xr.Dataset], paths: Sequence[str], opts=None):
@@ -16,6 +17,20 @@ def plot_friction_sweep(datasets: Sequence[xr.Dataset], paths: Sequence[str], op
 
     (a) :math:`Q_0` (log scale), (b) :math:`Q_\parallel, Q_\perp` at :math:`d_{eq}`, (c) :math:`d_{eq}`,
     (d) :math:`\omega_{vib}`.  Units on the axes come from the datasets.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Outputs of :func:`viscous_forces.analysis.friction.friction_point`, any kernels and r_s.
+    paths : sequence of str
+        Files to write (format from the suffix).
+    opts : PlotOptions, optional
+        Appearance.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The (closed) 2 x 2 figure, one line per kernel against r_s (bohr).
     """
     opts = opts or PlotOptions()
     by_kernel: dict[str, list[xr.Dataset]] = {}
@@ -24,7 +39,7 @@ def plot_friction_sweep(datasets: Sequence[xr.Dataset], paths: Sequence[str], op
     ref = datasets[0]
 
     def label(var, symbol, scale=1.0):
-        units = ref[var].attrs["units"]
+        units = unit_label(ref[var].attrs["units"])
         return f"{symbol} ({'' if scale == 1 else f'$10^{{{-int(np.log10(scale))}}}$ '}{units})"
 
     with plt.rc_context(rc(opts)):
@@ -49,6 +64,11 @@ def plot_friction_sweep(datasets: Sequence[xr.Dataset], paths: Sequence[str], op
             )
             ax_d.plot(rs, get("d_eq"), marker="o", ms=2.5, label=name, **st)
             ax_w.plot(rs, 1e3 * get("omega_vib"), marker="o", ms=2.5, label=name, **st)
+        ref_rs = np.array(sorted(GERRITS_2020_PROTON))
+        ax_q.plot(
+            ref_rs, [GERRITS_2020_PROTON[r] for r in ref_rs], ls="none", marker="D", ms=4, mfc="none", mec="0.2",
+            mew=1.0, label="nonlinear DFT (Gerrits et al. 2020)", zorder=5,
+        )  # fmt: skip
         ax_q.set_yscale("log")
         ax_q.set_ylabel(label("friction_q0", r"$Q_0$ (Z = 1)"))
         ax_pair.axhline(0.0, color="0.75", lw=0.5, zorder=0)
@@ -58,7 +78,7 @@ def plot_friction_sweep(datasets: Sequence[xr.Dataset], paths: Sequence[str], op
         for ax in (ax_d, ax_w):
             ax.set_xlabel(r"density parameter $r_s$ (bohr)")
         titles = (
-            "(a) single-nucleus friction",
+            "(a) single-proton friction",
             "(b) pair friction at $d_{eq}$",
             "(c) equilibrium distance",
             "(d) harmonic vibration frequency",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .. import units
 from ..core.dynamics import friction_density
 from ..core.dyson import chi_h, dielectric, dyson
 from ..core.electron_gas import ElectronGas
@@ -21,12 +22,30 @@ MIN_DIELECTRIC = 1e-3
 def compute_chi(kernel_ds: xr.Dataset) -> xr.Dataset:
     """chi^h (Eq. 15) on the grids of a ``tabulate_kernel`` dataset, and the friction density.
 
+    chi^h = chi_s/(1 - (4 pi/q^2 + f_xc) chi_s) (Eq. 15; docs/theory.md, "Response of the electron
+    gas") with the Lindhard chi_s, and the friction density
+    a(q) = theta(2kF - q)/(2 pi q eps~(q, 0)^2) - chi^h(q, 0)^2 d Im f_xc/d omega|_0
+    (docs/theory.md, "Friction"; :func:`viscous_forces.core.dynamics.friction_density`).
+
+    Parameters
+    ----------
+    kernel_ds : xarray.Dataset
+        Output of :func:`~viscous_forces.stages.kernel.tabulate_kernel` (stage ``kernel``).
+
     Returns
     -------
     xarray.Dataset
-        ``chi_static`` (chi^h(q, 0)) and ``friction_density`` a(q) (Ha^-2 bohr^-3, docs/theory.md,
-        "Friction") on ``q_static``; ``chi`` (complex) and ``chi_zero`` on (``omega``, ``node``),
-        chi in 1/(Ha bohr^3); the quadrature weights and nodes of the kernel dataset.
+        Stage ``chi``, units in pint spelling as stored:
+
+        * on ``q_static`` (``1/bohr``): ``chi_static``, chi^h(q, 0) (``1/(hartree*bohr**3)``);
+          ``friction_density``, a(q) = -d Im chi^h/d omega at omega = 0 (``1/(hartree**2*bohr**3)``);
+          ``weight_static`` (``1/bohr``), copied from the kernel dataset;
+        * on (``omega`` (``hartree``), ``node``): ``chi``, complex chi^h(q, omega), and ``chi_zero``,
+          chi^h(q, 0) on the same nodes (``1/(hartree*bohr**3)``); ``q_dyn`` and ``weight_dyn``
+          (``1/bohr``), copied from the kernel dataset;
+        * attributes: the provenance and identity of
+          :func:`~viscous_forces.stages.common.stage_attrs`, ``kernel_label`` and ``min_dielectric``,
+          the smallest |eps~| met on the dynamic grid.
 
     Raises
     ------
@@ -62,15 +81,15 @@ def compute_chi(kernel_ds: xr.Dataset) -> xr.Dataset:
     return xr.Dataset(
         {
             "weight_static": kernel_ds["weight_static"].variable,
-            "chi_static": var("q_static", chi_static, "Ha^-1 bohr^-3", f"chi^h(q, 0), {label}, Eq. (15)"),
+            "chi_static": var("q_static", chi_static, units.RESPONSE, f"chi^h(q, 0), {label}, Eq. (15)"),
             "friction_density": var(
-                "q_static", a, "Ha^-2 bohr^-3", "a(q) = -d Im chi^h/d omega at omega = 0 (friction density)"
+                "q_static", a, units.FRICTION_DENSITY, "a(q) = -d Im chi^h/d omega at omega = 0 (friction density)"
             ),
             "q_dyn": kernel_ds["q_dyn"].variable,
             "weight_dyn": kernel_ds["weight_dyn"].variable,
-            "chi": var(("omega", "node"), chi_s / eps, "Ha^-1 bohr^-3", f"chi^h(q, omega), {label}, Eq. (15)"),
+            "chi": var(("omega", "node"), chi_s / eps, units.RESPONSE, f"chi^h(q, omega), {label}, Eq. (15)"),
             "chi_zero": var(
-                ("omega", "node"), chi_zero, "Ha^-1 bohr^-3", f"chi^h(q, 0) on the J-integral grid, {label}"
+                ("omega", "node"), chi_zero, units.RESPONSE, f"chi^h(q, 0) on the J-integral grid, {label}"
             ),
         },
         coords={name: kernel_ds.coords[name].variable for name in ("q_static", "omega", "node")},
@@ -88,11 +107,27 @@ def compute_chi(kernel_ds: xr.Dataset) -> xr.Dataset:
 def chi_dataarray(q, omega, rs: float, kernel: str = "rpa", **params) -> xr.DataArray:
     """Labelled :func:`~viscous_forces.core.dyson.chi_h` on the outer product of 1D ``q`` and ``omega``.
 
+    chi^h(q, omega) of Eq. (15) (docs/theory.md, "Response of the electron gas").
+
+    Parameters
+    ----------
+    q : array_like
+        Wave vectors (bohr^-1), > 0; flattened to 1D.
+    omega : array_like
+        Real frequencies (Ha); flattened to 1D.
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    **params
+        Kernel parameters overriding the published defaults.
+
     Returns
     -------
     xarray.DataArray
-        Complex chi^h in 1/(Ha bohr^3) with dims ``("q", "omega")`` (bohr^-1, Ha), attributes
-        recording rs, the kernel and its parameters.
+        ``chi``: complex chi^h (``1/(hartree*bohr**3)``) with dims ``("q", "omega")`` and coordinates
+        ``q`` (``1/bohr``) and ``omega`` (``hartree``); attributes ``units``, ``long_name``, ``rs``,
+        ``kernel`` and ``kernel_<name>`` for every kernel parameter.
     """
     q = np.asarray(q, dtype=float).ravel()
     omega = np.asarray(omega, dtype=float).ravel()
@@ -101,15 +136,162 @@ def chi_dataarray(q, omega, rs: float, kernel: str = "rpa", **params) -> xr.Data
         chi_h(q[:, None], omega[None, :], rs, kernel, **params),
         dims=("q", "omega"),
         coords={
-            "q": ("q", q, {"units": "bohr^-1", "long_name": "wave vector q"}),
-            "omega": ("omega", omega, {"units": "Ha", "long_name": "frequency omega"}),
+            "q": ("q", q, {"units": units.INVERSE_BOHR, "long_name": "wave vector q"}),
+            "omega": ("omega", omega, {"units": units.HARTREE, "long_name": "frequency omega"}),
         },
         name="chi",
         attrs={
-            "units": "Ha^-1 bohr^-3",
+            "units": units.RESPONSE,
             "long_name": f"interacting density response chi^h(q, omega), {kern.label}, Eq. (15)",
             "rs": float(rs),
             "kernel": kernel,
             **{f"kernel_{k}": v for k, v in kern.params(**params).items()},
         },
+    )
+
+
+#: Default extent and size of the chi^h maps: 0 < q <= 3 kF, 0 <= omega <= 2 omega_p.
+MAP_Q_MAX, MAP_OMEGA_MAX, MAP_POINTS = 3.0, 2.0, 300
+
+
+def plasmon_dispersion(q, rs: float, kernel: str, **params) -> np.ndarray:
+    r"""Plasmon frequency (Ha) at each q: the zero of Re :math:`\tilde\varepsilon(q, \omega)` above the
+    particle-hole continuum :math:`\omega > qk_F + q^2/2`, NaN where there is none (the plasmon
+    has entered the continuum).
+
+    :math:`\tilde\varepsilon = 1 - (4\pi/q^2 + f_{xc})\chi_s` is the denominator of Eq. (15)
+    (:func:`viscous_forces.core.dyson.dielectric`); the root is bracketed between the upper
+    continuum edge and :math:`10\omega_p + qk_F + q^2` and found by Brent's method.
+    For a real (static) kernel the zero is the position of the undamped plasmon, a delta function
+    in :math:`\mathrm{Im}\,\chi^h`; for a dynamic kernel it locates the damped plasmon peak.
+
+    Parameters
+    ----------
+    q : array_like
+        Wave vectors (bohr^-1), > 0.
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    **params
+        Kernel parameters overriding the published defaults.
+
+    Returns
+    -------
+    numpy.ndarray
+        Plasmon frequency (Ha) at each q, shape of ``q``; NaN inside the continuum.
+    """
+    from scipy.optimize import brentq  # lazy: only the maps need it
+
+    gas = ElectronGas(rs)
+    kern = get_kernel(kernel)
+    p = kern.params(**params)
+
+    def re_eps(w, qq):
+        qa = np.array([qq])
+        return float(dielectric(lindhard(qa, w, gas.kF), qa, kern(qa, w, gas.rs, **p)).real[0])
+
+    out = np.full(np.shape(q), np.nan)
+    for i, qq in enumerate(np.atleast_1d(q)):
+        lo, hi = qq * gas.kF + 0.5 * qq * qq, 10.0 * gas.omega_p + qq * gas.kF + qq * qq
+        a = lo * (1 + 1e-9) + 1e-14
+        if re_eps(a, qq) < 0 < re_eps(hi, qq):
+            out[i] = brentq(re_eps, a, hi, args=(qq,), xtol=1e-14, rtol=1e-13)
+    return out
+
+
+def chi_map(
+    rs: float,
+    kernel: str,
+    params=None,
+    q_max: float = MAP_Q_MAX,
+    omega_max: float = MAP_OMEGA_MAX,
+    n_q: int = MAP_POINTS,
+    n_omega: int = MAP_POINTS,
+) -> xr.Dataset:
+    r""":math:`\chi^h(q, \omega)` (Eq. 15) on a regular grid, with the loss function and the plasmon.
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    params : mapping, optional
+        Kernel parameters overriding the published defaults.
+    q_max, omega_max : float
+        Extent in units of k_F and of the plasma frequency.
+    n_q, n_omega : int
+        Points: q = q_max k_F i/n_q (i = 1..n_q), omega = omega_max omega_p j/(n_omega - 1) (j = 0..n_omega-1).
+
+    Returns
+    -------
+    xarray.Dataset
+        Stage ``chi_map`` (the workflow writes it to ``results/chi/{kernel}/rs{rs}_map.nc``), units
+        in pint spelling as stored:
+
+        * on (``q``, ``omega``): ``chi``, complex :math:`\chi^h` (``1/(hartree*bohr**3)``; stored as
+          ``chi_real``/``chi_imag``), and ``loss`` = :math:`-\mathrm{Im}[1/\varepsilon] =
+          -(4\pi/q^2)\,\mathrm{Im}\,\chi^h` (``1``, dimensionless);
+        * on ``q``: ``plasmon_omega`` (``hartree``, :func:`plasmon_dispersion`, NaN inside the
+          continuum); ``continuum_lower`` and ``continuum_upper`` (``hartree``), the edges
+          :math:`\max(0, q^2/2 - qk_F)` and :math:`q^2/2 + qk_F` of the particle-hole continuum;
+        * coordinates ``q`` (``1/bohr``), ``omega`` (``hartree``) and the auxiliary
+          ``q_over_kF`` (on ``q``) and ``omega_over_omega_p`` (on ``omega``), both ``1``;
+        * attributes: provenance, ``stage`` = ``"chi_map"``, ``rs``, ``kernel``, ``kernel_label``.
+
+    Raises
+    ------
+    ValueError
+        For fewer than two points on an axis or a non-positive extent.
+    """
+    gas = ElectronGas(rs)
+    kern = get_kernel(kernel)
+    p = kern.params(**(params or {}))
+    if not (int(n_q) >= 2 and int(n_omega) >= 2 and q_max > 0 and omega_max > 0):
+        raise ValueError(
+            f"chi map needs n_q, n_omega >= 2 and positive extents, got {n_q}, {n_omega}, {q_max}, {omega_max}"
+        )
+    q = q_max * gas.kF * np.arange(1, int(n_q) + 1) / int(n_q)
+    omega = omega_max * gas.omega_p * np.linspace(0.0, 1.0, int(n_omega))
+    chi = chi_h(q[:, None], omega[None, :], gas.rs, kernel, **p)
+    loss = -(4.0 * np.pi / q[:, None] ** 2) * chi.imag
+    record = {"rs": gas.rs, "kernel": kernel, "kernel_params": p, "map": [q_max, omega_max, int(n_q), int(n_omega)]}
+    label = kern.label
+    return xr.Dataset(
+        {
+            "chi": var(("q", "omega"), chi, units.RESPONSE, f"chi^h(q, omega), {label}, Eq. (15)"),
+            "loss": var(
+                ("q", "omega"),
+                loss,
+                units.DIMENSIONLESS,
+                f"loss function -Im[1/epsilon(q, omega)] = -(4 pi/q^2) Im chi^h, {label}",
+            ),
+            "plasmon_omega": var(
+                "q",
+                plasmon_dispersion(q, gas.rs, kernel, **p),
+                units.HARTREE,
+                "plasmon: zero of Re epsilon above the particle-hole continuum (NaN inside it)",
+            ),
+            "continuum_lower": var(
+                "q",
+                np.maximum(0.0, 0.5 * q * q - q * gas.kF),
+                units.HARTREE,
+                "lower edge of the particle-hole continuum",
+            ),
+            "continuum_upper": var(
+                "q", 0.5 * q * q + q * gas.kF, units.HARTREE, "upper edge of the particle-hole continuum"
+            ),
+        },
+        coords={
+            "q": ("q", q, {"units": units.INVERSE_BOHR, "long_name": "wave vector q"}),
+            "omega": ("omega", omega, {"units": units.HARTREE, "long_name": "frequency omega"}),
+            "q_over_kF": ("q", q / gas.kF, {"units": units.DIMENSIONLESS, "long_name": "q/k_F"}),
+            "omega_over_omega_p": (
+                "omega",
+                omega / gas.omega_p,
+                {"units": units.DIMENSIONLESS, "long_name": "omega/omega_p"},
+            ),
+        },
+        attrs=stage_attrs("chi_map", record, gas.rs, kernel, kernel_label=label),
     )

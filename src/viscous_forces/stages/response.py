@@ -7,6 +7,7 @@ from dataclasses import asdict
 import numpy as np
 import xarray as xr
 
+from .. import units
 from ..core.dynamics import (
     Impurity,
     MarkovModel,
@@ -30,11 +31,27 @@ SCALE_SEPARATION = 5.0
 
 
 def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset) -> dict[str, float]:
-    """Friction coefficients Q0 and Q_parallel, Q_perpendicular at d_eq (a.u., Z = 1; docs/theory.md, "Friction").
+    r"""Friction coefficients Q0 and Q_parallel, Q_perpendicular at d_eq (a.u., Z = 1; docs/theory.md, "Friction").
+
+    .. math::
+
+        Q_0 = \tfrac83\int_0^\infty a(q)\,dq,\qquad Q_g = 8\int_0^\infty a(q)\,w_g(qd_{eq})\,dq,
+
+    with the friction density :math:`a(q)` stored in ``chi_ds``
+    (:func:`viscous_forces.core.dynamics.friction_coefficients`).
+
+    Parameters
+    ----------
+    chi_ds : xarray.Dataset
+        Output of :func:`~viscous_forces.stages.chi.compute_chi` (stage ``chi``).
+    eq_ds : xarray.Dataset
+        Output of :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from ``chi_ds``.
 
     Returns
     -------
-    dict with keys ``"J0"`` (Q0), ``"parallel"``, ``"perpendicular"``.
+    dict of str to float
+        Keys ``"J0"`` (Q0), ``"parallel"``, ``"perpendicular"`` (Q_g at d_eq): floats in m_e/a.u. of
+        time (``electron_mass/atomic_unit_of_time``), per unit charges.
     """
     require_stage(chi_ds, "chi")
     require_stage(eq_ds, "equilibrium")
@@ -56,7 +73,12 @@ def solve_response(
     density: float = 1.0,
     max_time_error: float = MAX_TIME_ERROR,
 ) -> xr.Dataset:
-    """J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
+    r"""J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
+
+    Solves the 2x2 system of Eqs. (12)-(13) (docs/theory.md, "Equations of motion";
+    :func:`viscous_forces.core.dynamics.solve_2x2`) at every frequency, with
+    :math:`\tilde J = J/\omega` interpolated from the J grid and the exact DC value
+    :math:`G(0) = (1/\bar n, 0)` (docs/theory.md, "Limits").
 
     Parameters
     ----------
@@ -73,18 +95,37 @@ def solve_response(
         Scale of the number of G frequencies (2 doubles them, for convergence checks).
     max_time_error : float
         Largest accepted estimate of the discretisation error of the velocities, units of j0/n
-        (the step response on the grid against every second point, Richardson; docs/theory.md,
-        "Numerical grids").
+        (the step response on the grid against every second point, Richardson;
+        docs/theory.md, "Numerical grids").
 
     Returns
     -------
     xarray.Dataset
-        ``G_c``, ``G_r`` (complex, bohr^3; n G is in units of the drift velocity per j0/n) on
-        ``omega`` (Ha), with the exact G(0) = (1/n, 0) at omega = 0; ``J0_tilde``, ``Jg_tilde``
-        (J/omega, Ha^-2 bohr^-4) on ``omega_j`` (Ha); scalars ``friction_q0``, ``friction_qg``
-        (a.u.), ``spring`` (Ha/bohr^2), ``d_eq`` (bohr), ``density`` (bohr^-3), ``sigma``,
-        ``omega_vib`` (Ha, parallel only) and ``Z1``, ``Z2`` (e), ``M1``, ``M2`` (m_e);
-        ``markov_rate`` (1/a.u. time) and ``markov_frequency`` (Ha) on ``mode``.
+        Stage ``response``, units in pint spelling as stored:
+
+        * on ``omega`` (``hartree``, from 0): ``G_c``, ``G_r`` (complex, ``bohr**3``: velocity per
+          unit current density; n G is in units of the drift velocity j0/n), with the exact
+          G(0) = (1/n, 0) at omega = 0;
+        * on ``omega_j`` (``hartree``, the J grid): ``J0_tilde``, ``Jg_tilde`` (complex J/omega,
+          ``electron_mass/atomic_unit_of_time``);
+        * on ``mode`` (Markov eigenvalues): ``markov_rate`` (``1/atomic_unit_of_time``) and
+          ``markov_frequency`` (``hartree``);
+        * scalars: ``friction_q0``, ``friction_qg`` (``electron_mass/atomic_unit_of_time``, Z = 1),
+          ``spring`` (``hartree/bohr**2``, lambda_g), ``d_eq`` (``bohr``), ``density``
+          (``1/bohr**3``), ``sigma`` (``1``), ``time_error`` (``1``, in units of j0/n, with
+          ``units_description``), ``omega_vib`` (``hartree``, parallel only), ``Z1``, ``Z2``
+          (``e``), ``M1``, ``M2`` (``m_e``).
+
+        Attributes: provenance (the parameter record adds ``impurity``, ``geometry``,
+        ``direct_field``, ``response_density``, ``max_time_error``), ``stage``, ``rs``, ``kernel``,
+        ``kernel_label``, ``geometry``.
+
+    Raises
+    ------
+    ValueError
+        If d_eq exceeds ``grid.d_max``, a nuclear time scale is not below
+        ``omega_max``/:data:`SCALE_SEPARATION`, or the estimated error of V(t) exceeds
+        ``max_time_error``.
     """
     check_geometry(geometry)
     sigma = direct_field_sign(direct_field)
@@ -151,34 +192,39 @@ def solve_response(
         "max_time_error": max_time_error,
     }
     data = {
-        "G_c": var("omega", G[:, 0], "bohr^3", "c.m. velocity per unit current density, G_c = dV_c/dj"),
-        "G_r": var("omega", G[:, 1], "bohr^3", "relative velocity per unit current density, G_r = dV_r/dj"),
-        "time_error": scalar(time_error, "j0/n", "estimated discretisation error of V(t) due to the G grid"),
-        "J0_tilde": var("omega_j", J["J0"] / om_j, "Ha^-2 bohr^-4", "J_0(omega)/omega"),
-        "Jg_tilde": var("omega_j", J[geometry] / om_j, "Ha^-2 bohr^-4", f"J_{geometry}(omega)/omega"),
-        "friction_q0": scalar(Q["J0"], "a.u. (Ha^-2 bohr^-4)", "single-nucleus friction coefficient Q0 (Z = 1)"),
-        "friction_qg": scalar(Q[geometry], "a.u. (Ha^-2 bohr^-4)", f"pair friction coefficient Q_{geometry}(d_eq)"),
-        "spring": scalar(
-            spring, "Ha/bohr^2", "restoring constant lambda_g (Z1 Z2 U''(d_eq) parallel, 0 perpendicular)"
+        "G_c": var("omega", G[:, 0], units.VOLUME, "c.m. velocity per unit current density, G_c = dV_c/dj"),
+        "G_r": var("omega", G[:, 1], units.VOLUME, "relative velocity per unit current density, G_r = dV_r/dj"),
+        "time_error": scalar(
+            time_error,
+            units.DIMENSIONLESS,
+            "estimated discretisation error of V(t) due to the G grid",
+            units_description=units.DRIFT_VELOCITY,
         ),
-        "d_eq": scalar(d_eq, "bohr", "equilibrium distance"),
-        "density": scalar(gas.n, "bohr^-3", "electron density n"),
-        "sigma": scalar(sigma, "1", "sign of the direct-field terms (+1 printed, -1 derived)"),
-        "markov_rate": var("mode", rates, "Ha (1/a.u. time)", "Markov decay rates -Re(lambda)"),
+        "J0_tilde": var("omega_j", J["J0"] / om_j, units.FRICTION, "J_0(omega)/omega"),
+        "Jg_tilde": var("omega_j", J[geometry] / om_j, units.FRICTION, f"J_{geometry}(omega)/omega"),
+        "friction_q0": scalar(Q["J0"], units.FRICTION, "single-nucleus friction coefficient Q0 (Z = 1)"),
+        "friction_qg": scalar(Q[geometry], units.FRICTION, f"pair friction coefficient Q_{geometry}(d_eq)"),
+        "spring": scalar(
+            spring, units.SPRING, "restoring constant lambda_g (Z1 Z2 U''(d_eq) parallel, 0 perpendicular)"
+        ),
+        "d_eq": scalar(d_eq, units.BOHR, "equilibrium distance"),
+        "density": scalar(gas.n, units.DENSITY, "electron density n"),
+        "sigma": scalar(sigma, units.DIMENSIONLESS, "sign of the direct-field terms (+1 printed, -1 derived)"),
+        "markov_rate": var("mode", rates, units.RATE, "Markov decay rates -Re(lambda)"),
         "markov_frequency": var(
-            "mode", np.abs(lam.imag)[np.argsort(-lam.real)], "Ha", "Markov mode frequencies |Im(lambda)|"
+            "mode", np.abs(lam.imag)[np.argsort(-lam.real)], units.HARTREE, "Markov mode frequencies |Im(lambda)|"
         ),
     }
     for key in ("Z1", "Z2", "M1", "M2"):
-        data[key] = scalar(getattr(impurity, key), "e" if key[0] == "Z" else "m_e", f"impurity {key}")
+        data[key] = scalar(getattr(impurity, key), units.CHARGE if key[0] == "Z" else units.MASS, f"impurity {key}")
     if omega_vib is not None:
-        data["omega_vib"] = scalar(omega_vib, "Ha", "harmonic vibration frequency sqrt(Z1 Z2 k/mu)")
+        data["omega_vib"] = scalar(omega_vib, units.HARTREE, "harmonic vibration frequency sqrt(Z1 Z2 k/mu)")
     return xr.Dataset(
         data,
         coords={
-            "omega": ("omega", omega, {"units": "Ha", "long_name": "frequency"}),
-            "omega_j": ("omega_j", om_j, {"units": "Ha", "long_name": "frequency of the J-integral grid"}),
-            "mode": ("mode", np.arange(rates.size), {"units": "1", "long_name": "Markov mode index"}),
+            "omega": ("omega", omega, {"units": units.HARTREE, "long_name": "frequency"}),
+            "omega_j": ("omega_j", om_j, {"units": units.HARTREE, "long_name": "frequency of the J-integral grid"}),
+            "mode": ("mode", np.arange(rates.size), {"units": units.DIMENSIONLESS, "long_name": "Markov mode index"}),
         },
         attrs=stage_attrs(
             "response",
@@ -192,12 +238,37 @@ def solve_response(
 
 
 def impurity_of(response_ds: xr.Dataset) -> Impurity:
-    """The impurity a response dataset was computed for."""
+    """The impurity a response dataset was computed for.
+
+    Parameters
+    ----------
+    response_ds : xarray.Dataset
+        Output of :func:`solve_response`.
+
+    Returns
+    -------
+    Impurity
+        Built from its scalars ``Z1``, ``Z2`` (e), ``M1``, ``M2`` (m_e).
+    """
     return Impurity(*(float(response_ds[k]) for k in ("Z1", "Z2", "M1", "M2")))
 
 
 def markov_model(response_ds: xr.Dataset) -> MarkovModel:
-    """The constant-friction (Markov) model of a response dataset (docs/theory.md, "Markov limit")."""
+    r"""The constant-friction (Markov) model of a response dataset (docs/theory.md, "Markov limit").
+
+    :math:`\tilde J` frozen at :math:`-iQ`: :meth:`viscous_forces.core.dynamics.MarkovModel.build`
+    from the stored ``friction_q0``, ``friction_qg``, ``spring`` and ``sigma``.
+
+    Parameters
+    ----------
+    response_ds : xarray.Dataset
+        Output of :func:`solve_response` (stage ``response``).
+
+    Returns
+    -------
+    MarkovModel
+        The model of the dataset's geometry, velocities in units of the drift velocity.
+    """
     require_stage(response_ds, "response")
     geometry = response_ds.attrs["geometry"]
     Q = {"J0": float(response_ds["friction_q0"]), geometry: float(response_ds["friction_qg"])}

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import xarray as xr
 
+from .. import units
 from ..core.filon import StepResponse
 from ..core.pulses import Pulse, RectangularPulse, pulse_response
 from ..io import parameters
@@ -20,7 +21,19 @@ MAX_TIME_POINTS = 20_000_000
 @dataclass(frozen=True)
 class TimeSpec:
     """Time sampling: t in [-before T, after T] with at least ``points_per_period`` points per
-    vibration period and at least ``min_points_per_pulse`` per pulse length."""
+    vibration period and at least ``min_points_per_pulse`` per pulse length.
+
+    Attributes
+    ----------
+    before : float
+        Start of the window before the pulse, in units of T (config ``time.before``).
+    after : float
+        End of the window, in units of T (config ``time.after``).
+    points_per_period : int
+        Samples per vibration (or AC drive) period (config ``time.points_per_period``).
+    min_points_per_pulse : int
+        Least number of samples per pulse length (config ``time.min_points_per_pulse``).
+    """
 
     before: float = 0.1
     after: float = 2.0
@@ -34,24 +47,35 @@ class TimeSpec:
             raise ValueError(f"time sampling out of range: {self}")
 
 
-def compute_velocity(
-    response_ds: xr.Dataset, pulse: Pulse | float, time: TimeSpec | None = None, omega_vib: float | None = None
-) -> xr.Dataset:
-    """V_c(t), V_r(t) in units of the drift velocity j0/n for a current pulse (Eq. 14 by default).
+def time_grid(pulse: Pulse, time: TimeSpec, omega_vib: float = 0.0) -> tuple[np.ndarray, float]:
+    """The uniform time grid t = k dt of the velocities, with T an exact multiple of dt.
 
-    ``pulse`` is a :class:`~viscous_forces.core.pulses.Pulse` or a float T (rectangular pulse of
-    Eq. 14).  The time grid is uniform, t = k dt with T an exact multiple of dt, so the step
-    response S(t) is evaluated once (Filon, on the lags l dt) and the pulse response is a
-    superposition of shifted copies (jumps) and a convolution (smooth parts).  The Markov
-    (constant-friction) solution is superposed in the same way as an independent reference.
+    At least ``time.min_points_per_pulse`` steps per pulse length T, ``time.points_per_period`` per
+    period of the fastest oscillation (the vibration ``omega_vib`` or an AC drive) and 20 per smooth
+    edge (ramp rise time, Gaussian width); from ``-time.before T`` (or the pulse's start) to
+    ``time.after T``.
+
+    Parameters
+    ----------
+    pulse : Pulse
+        The current pulse.
+    time : TimeSpec
+        Window (units of T) and sampling.
+    omega_vib : float
+        Fastest vibration frequency (Ha), 0 if none.
+
+    Returns
+    -------
+    k : ndarray of int
+        Consecutive time indices.
+    dt : float
+        Time step (a.u. of time).
+
+    Raises
+    ------
+    ValueError
+        If the grid would have more than :data:`MAX_TIME_POINTS` points.
     """
-    require_stage(response_ds, "response")
-    if not isinstance(pulse, Pulse):
-        pulse = RectangularPulse(float(pulse))
-    time = time or TimeSpec()
-    n = float(response_ds["density"])
-    if omega_vib is None and "omega_vib" in response_ds:
-        omega_vib = float(response_ds["omega_vib"])
     T = pulse.duration
     m = time.min_points_per_pulse
     fastest = max(omega_vib or 0.0, getattr(pulse, "frequency", 0.0))
@@ -68,9 +92,71 @@ def compute_velocity(
             "(pulse.duration, pulse.durations, pulse.decay_times) or lower time.points_per_period"
         )
     dt = T / m
-    lo, hi = pulse.window()
+    lo, _ = pulse.window()
     k0 = min(-int(np.ceil(time.before * m)), int(np.floor(lo / dt)) - 1)
-    k = np.arange(k0, int(np.ceil(time.after * m)) + 1)
+    return np.arange(k0, int(np.ceil(time.after * m)) + 1), dt
+
+
+def compute_velocity(
+    response_ds: xr.Dataset, pulse: Pulse | float, time: TimeSpec | None = None, omega_vib: float | None = None
+) -> xr.Dataset:
+    """V_c(t), V_r(t) in units of the drift velocity j0/n for a current pulse (Eq. 14 by default).
+
+    ``pulse`` is a :class:`~viscous_forces.core.pulses.Pulse` or a float T (rectangular pulse of
+    Eq. 14).  The time grid is uniform, t = k dt with T an exact multiple of dt, so the step
+    response S(t) is evaluated once (Filon, on the lags l dt) and the pulse response is a
+    superposition of shifted copies (jumps) and a convolution (smooth parts).  The Markov
+    (constant-friction) solution is superposed in the same way as an independent reference.
+
+    Equations: S(t) = G(0) - (2/pi) int_0^inf Im G(omega) cos(omega t)/omega d omega (docs/theory.md,
+    "Time domain"), V(t) = n [S(t) - S(t - T)] for the rectangular pulse of Eq. (14) and the
+    Duhamel superposition of docs/theory.md, "Pulses", for the other shapes; the Markov solution
+    is that of docs/theory.md, "Markov limit".
+
+    Parameters
+    ----------
+    response_ds : xarray.Dataset
+        Output of :func:`~viscous_forces.stages.response.solve_response` (stage ``response``):
+        G_c(omega), G_r(omega), the density and the Markov friction coefficients.
+    pulse : Pulse or float
+        The current pulse, or its length T (a.u. of time) for the rectangular pulse of Eq. (14).
+    time : TimeSpec, optional
+        Time window and sampling (default :class:`TimeSpec`).
+    omega_vib : float, optional
+        Vibration frequency (Ha) to resolve; default the response dataset's ``omega_vib`` if any.
+
+    Returns
+    -------
+    xarray.Dataset
+        Stage ``velocity``, units in pint spelling as stored.  Data variables on ``time``, all
+        dimensionless (``1``) with the attribute ``units_description`` giving their meaning:
+
+        * ``v_cm``: centre-of-mass velocity V_c(t), in units of the drift velocity j0/n;
+        * ``v_rel``: relative velocity V_r(t) = V_2 - V_1, in units of j0/n;
+        * ``v_cm_markov``, ``v_rel_markov``: the same from the constant-friction (Markov) model,
+          in units of j0/n;
+        * ``pulse``: the current pulse j(t)/j0.
+
+        Coordinate ``time`` (``atomic_unit_of_time``): uniform, t = k dt, with T a multiple of dt.
+        Attributes: provenance (the parameter record adds ``pulse`` and ``time``), ``stage``,
+        ``rs``, ``kernel``, ``kernel_label``, ``geometry``, ``pulse_duration`` (T) with
+        ``pulse_duration_units`` = ``atomic_unit_of_time``, and ``pulse_shape`` (the class name).
+
+    Raises
+    ------
+    ValueError
+        If ``response_ds`` is not a response dataset or the time grid would exceed
+        ``MAX_TIME_POINTS`` points.
+    """
+    require_stage(response_ds, "response")
+    if not isinstance(pulse, Pulse):
+        pulse = RectangularPulse(float(pulse))
+    time = time or TimeSpec()
+    n = float(response_ds["density"])
+    if omega_vib is None and "omega_vib" in response_ds:
+        omega_vib = float(response_ds["omega_vib"])
+    T = pulse.duration
+    k, dt = time_grid(pulse, time, omega_vib or 0.0)
     t = k * dt
     lags = np.arange(0, k[-1] - k[0] + 1)
     omega = response_ds["omega"].values
@@ -90,13 +176,39 @@ def compute_velocity(
     geometry = response_ds.attrs["geometry"]
     return xr.Dataset(
         {
-            "v_cm": var("time", V[:, 0], "j0/n", f"c.m. velocity V_c(t), {label}, {geometry}"),
-            "v_rel": var("time", V[:, 1], "j0/n", f"relative velocity V_r(t) = V_2 - V_1, {label}, {geometry}"),
-            "v_cm_markov": var("time", Vm[:, 0], "j0/n", "c.m. velocity, constant-friction (Markov) ODE"),
-            "v_rel_markov": var("time", Vm[:, 1], "j0/n", "relative velocity, constant-friction (Markov) ODE"),
-            "pulse": var("time", pulse.shape(t), "j0", "current pulse j(t)/j0"),
+            "v_cm": var(
+                "time",
+                V[:, 0],
+                units.DIMENSIONLESS,
+                f"c.m. velocity V_c(t), {label}, {geometry}",
+                units_description=units.DRIFT_VELOCITY,
+            ),
+            "v_rel": var(
+                "time",
+                V[:, 1],
+                units.DIMENSIONLESS,
+                f"relative velocity V_r(t) = V_2 - V_1, {label}, {geometry}",
+                units_description=units.DRIFT_VELOCITY,
+            ),
+            "v_cm_markov": var(
+                "time",
+                Vm[:, 0],
+                units.DIMENSIONLESS,
+                "c.m. velocity, constant-friction (Markov) ODE",
+                units_description=units.DRIFT_VELOCITY,
+            ),
+            "v_rel_markov": var(
+                "time",
+                Vm[:, 1],
+                units.DIMENSIONLESS,
+                "relative velocity, constant-friction (Markov) ODE",
+                units_description=units.DRIFT_VELOCITY,
+            ),
+            "pulse": var(
+                "time", pulse.shape(t), units.DIMENSIONLESS, "current pulse j(t)/j0", units_description=units.PULSE
+            ),
         },
-        coords={"time": ("time", t, {"units": "a.u. of time (2.418884e-17 s)", "long_name": "time t"})},
+        coords={"time": ("time", t, {"units": units.TIME, "long_name": "time t"})},
         attrs=stage_attrs(
             "velocity",
             record,
@@ -105,7 +217,7 @@ def compute_velocity(
             kernel_label=label,
             geometry=geometry,
             pulse_duration=T,
-            pulse_duration_units="a.u. of time",
+            pulse_duration_units=units.TIME,
             pulse_shape=type(pulse).__name__,
         ),
     )

@@ -62,7 +62,29 @@ IM_SLOPE_DELTA = 1.0e-6
 
 
 def check_positive(name: str, value, lo: float = 0.0, hi: float = np.inf) -> float:
-    """Return ``float(value)`` if it is finite, > 0 and in [lo, hi], else raise ``ValueError`` naming it."""
+    """Return ``float(value)`` if it is finite, > 0 and in [lo, hi], else raise ``ValueError`` naming it.
+
+    Used in :attr:`Kernel.checks` of kernels with numeric parameters.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the error message.
+    value : float
+        The value to check.
+    lo, hi : float
+        Inclusive bounds.
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a finite number > 0 in [lo, hi].
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -74,7 +96,25 @@ def check_positive(name: str, value, lo: float = 0.0, hi: float = np.inf) -> flo
 
 
 def check_real_frequency(omega) -> np.ndarray:
-    """omega as a float array; ValueError unless real and finite (Ha)."""
+    """omega as a float array; ValueError unless real and finite (Ha).
+
+    The package evaluates retarded responses on the real frequency axis only.
+
+    Parameters
+    ----------
+    omega : array_like
+        Frequencies (Ha).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        ``omega`` as a float array (Ha).
+
+    Raises
+    ------
+    ValueError
+        If ``omega`` is complex, not numeric or not finite.
+    """
     if np.iscomplexobj(omega):
         raise ValueError(
             "omega must be real (Ha): the package evaluates retarded responses on the real frequency "
@@ -148,6 +188,16 @@ class Kernel:
     def params(self, **overrides) -> dict:
         """Published defaults merged with ``overrides``, validated.
 
+        Parameters
+        ----------
+        **overrides
+            Parameter values replacing the defaults (config ``kernel_params.<name>``).
+
+        Returns
+        -------
+        dict
+            Every parameter of the kernel, normalised by its check.
+
         Raises
         ------
         ValueError
@@ -171,7 +221,7 @@ class Kernel:
         return merged
 
     def __call__(self, q, omega, rs, **params) -> np.ndarray:
-        """f_xc(q, omega) in Ha bohr^3 after validating rs, q, omega and the parameters.
+        r"""f_xc(q, omega) in Ha bohr^3 after validating rs, q, omega and the parameters.
 
         Parameters
         ----------
@@ -186,7 +236,8 @@ class Kernel:
 
         Returns
         -------
-        numpy.ndarray of complex128, shape ``np.broadcast_shapes(q.shape, omega.shape)``
+        numpy.ndarray of complex128
+            :math:`f_{xc}(q, \omega)` (Ha bohr^3), shape ``np.broadcast_shapes(q.shape, omega.shape)``.
         """
         rs = check_rs(rs)
         qa = _check_q(q)
@@ -227,7 +278,17 @@ def _as_kernel(obj, name: str, where: str) -> Kernel:
 def get_kernel(name: str) -> Kernel:
     """The kernel called ``name``: the module ``viscous_forces.core.kernels.<name>`` or an entry point.
 
-    Only that kernel's module (and what it imports) is loaded.
+    Only that kernel's module (and what it imports) is loaded; kernels found are cached.
+
+    Parameters
+    ----------
+    name : str or Kernel
+        Kernel name (a :class:`Kernel` is returned as it is).
+
+    Returns
+    -------
+    Kernel
+        The module's (or entry point's) ``KERNEL``.
 
     Raises
     ------
@@ -252,7 +313,13 @@ def get_kernel(name: str) -> Kernel:
 
 
 def available_kernels() -> list[str]:
-    """Names of every kernel: built-in modules defining ``KERNEL``, then installed entry points."""
+    """Names of every kernel: built-in modules defining ``KERNEL``, then installed entry points.
+
+    Returns
+    -------
+    list of str
+        Sorted kernel names, e.g. ``["alda", "mcp07", "rmcp07", "rpa"]``.
+    """
     names = []
     for info in pkgutil.iter_modules(__path__):
         if NAME_PATTERN.fullmatch(info.name):
@@ -264,7 +331,25 @@ def available_kernels() -> list[str]:
 
 
 def kernel_module_file(name: str) -> str | None:
-    """Source file of the module that defines kernel ``name`` (found without importing it)."""
+    """Source file of the module that defines kernel ``name`` (found without importing it).
+
+    The workflow uses it as a code input of the kernel's chain.
+
+    Parameters
+    ----------
+    name : str
+        Kernel name.
+
+    Returns
+    -------
+    str or None
+        Path of the module file, or None if the module has no file.
+
+    Raises
+    ------
+    ValueError
+        If no built-in module or entry point provides the kernel.
+    """
     _check_name(name)
     spec = importlib.util.find_spec(_builtin_module_name(name))
     if spec is None:
@@ -282,11 +367,13 @@ def im_slope(kernel, q, rs, **params) -> np.ndarray:
     :math:`-R D p\,\gamma (f_\infty - f_0) b^{1/2}`); otherwise the one-sided quotient
     :math:`\mathrm{Im} f(q,\delta)/\delta` with :math:`\delta = 10^{-6}\omega_p(r_s)`.  Im f is odd
     in omega, so the truncation error is relative :math:`O((\delta/\omega_c)^2)`, about 1e-12 for a
-    kernel varying on a scale :math:`\omega_c \sim \omega_p`.
+    kernel varying on a scale :math:`\omega_c \sim \omega_p`.  The slope enters the viscous term of
+    the friction density (docs/theory.md, "Friction"; the rMCP07 slope in docs/theory.md, "rMCP07").
 
     Parameters
     ----------
     kernel : Kernel or str
+        The kernel or its name.
     q : array_like
         Wave vector (bohr^-1), > 0.
     rs : float
@@ -296,7 +383,8 @@ def im_slope(kernel, q, rs, **params) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray of float64, same shape as ``q``; <= 0 for retarded kernels.
+    numpy.ndarray of float64
+        The slope (bohr^3), same shape as ``q``; <= 0 for retarded kernels.
     """
     kern = get_kernel(kernel)
     rs = check_rs(rs)

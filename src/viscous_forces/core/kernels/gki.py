@@ -76,6 +76,9 @@ def _gki_coefficients(rs: float, correlation: str) -> GKICoefficients:
 def gki_coefficients(rs: float, correlation: str = "PW92") -> GKICoefficients:
     """rs-dependent GKI constants (cached per ``(rs, correlation)``).
 
+    :math:`f_0` (ALDA), :math:`f_\\infty` (Iwamoto-Gross), :math:`\\Delta = f_\\infty - f_0` and
+    :math:`b = [(\\gamma/c)\\Delta]^{4/3}` (docs/theory.md, "GKI frequency dependence").
+
     Parameters
     ----------
     rs : float
@@ -86,6 +89,8 @@ def gki_coefficients(rs: float, correlation: str = "PW92") -> GKICoefficients:
     Returns
     -------
     GKICoefficients
+        :math:`f_0`, :math:`f_\\infty`, :math:`\\Delta` (Ha bohr^3), :math:`b` (Ha^-2) and
+        :math:`b^{1/2}` (Ha^-1) at this rs.
 
     Raises
     ------
@@ -113,7 +118,7 @@ def b_gki(rs: float, correlation: str = "PW92") -> float:
     Raises
     ------
     ValueError
-        If :math:`f_\infty \le f_0` (the Fortran reference sets b = 0 instead; the authors' Fortran code).
+        If :math:`f_\infty \le f_0` (the authors' Fortran reference code sets b = 0 instead).
 
     References
     ----------

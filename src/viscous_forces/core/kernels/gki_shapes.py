@@ -122,6 +122,12 @@ def check_h(h: str) -> str:
     Returns
     -------
     str
+        ``h`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``h`` is not one of :data:`H_OPTIONS`.
     """
     if not isinstance(h, str) or h not in H_OPTIONS:
         raise ValueError(f"h must be one of {', '.join(H_OPTIONS)}; got {h!r}")

@@ -134,6 +134,7 @@ def c_xc(rs: float) -> float:
     Returns
     -------
     float
+        :math:`C_{xc}` (Ha bohr, atomic units).
 
     References
     ----------
@@ -170,6 +171,7 @@ def mcp07_coefficients(rs: float, correlation: str = "PW92") -> MCP07Coefficient
     Returns
     -------
     MCP07Coefficients
+        B, C, C_xc, k, E and f0 at this rs (units in :class:`MCP07Coefficients`).
 
     References
     ----------

@@ -104,6 +104,12 @@ def check_correlation(correlation: str) -> str:
     Returns
     -------
     str
+        ``correlation`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``correlation`` is not one of :data:`CORRELATIONS`.
     """
     if not isinstance(correlation, str) or correlation not in CORRELATIONS:
         raise ValueError(f"correlation must be one of {', '.join(CORRELATIONS)}; got {correlation!r}")

@@ -1,0 +1,87 @@
+"""The chi^h(q, omega) maps: values against the closed-form RPA, the plasmon, the continuum, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from viscous_forces.core.dyson import dielectric
+from viscous_forces.core.electron_gas import ElectronGas
+from viscous_forces.core.kernels import get_kernel
+from viscous_forces.core.lindhard import lindhard
+from viscous_forces.stages.chi import chi_map, plasmon_dispersion
+
+from oracles import lindhard_rpa_chi_mp, rpa_condition_number
+
+
+@pytest.fixture(scope="module")
+def maps():
+    return {(rs, k): chi_map(rs, k) for rs in (2.0, 10.0) for k in ("rpa", "mcp07", "rmcp07")}
+
+
+@pytest.mark.parametrize("rs", [2.0, 10.0])
+def test_rpa_map_against_closed_form(maps, rs):
+    """Relative error <= 1e-10 x max(1, kappa) at random points (measured max 4.4e-12; kappa is the
+    condition number of Eq. (15), ~1e3 on the plasmon)."""
+    ds = maps[rs, "rpa"]
+    rng = np.random.default_rng(int(rs))
+    i, j = rng.integers(0, ds.sizes["q"], 300), rng.integers(1, ds.sizes["omega"], 300)
+    q, w = ds["q"].values[i], ds["omega"].values[j]
+    ref = lindhard_rpa_chi_mp(q, w, rs)
+    err = np.abs(ds["chi"].values[i, j] - ref) / np.abs(ref)
+    assert np.max(err / np.maximum(1.0, rpa_condition_number(q, ref))) < 1e-10
+
+
+def test_map_grid_and_labels(maps):
+    ds = maps[2.0, "rmcp07"]
+    gas = ElectronGas(2.0)
+    assert ds["chi"].dims == ("q", "omega") and ds.sizes["q"] >= 300 and ds.sizes["omega"] >= 300
+    assert ds["q"].values[0] > 0 and ds["q"].values[-1] == pytest.approx(3 * gas.kF, rel=1e-15)
+    assert ds["omega"].values[0] == 0 and ds["omega"].values[-1] == pytest.approx(2 * gas.omega_p, rel=1e-15)
+    np.testing.assert_allclose(ds["q_over_kF"].values * gas.kF, ds["q"].values, rtol=1e-15)
+    np.testing.assert_allclose(ds["omega_over_omega_p"].values * gas.omega_p, ds["omega"].values, rtol=1e-15)
+    loss = -(4 * np.pi / ds["q"].values[:, None] ** 2) * ds["chi"].values.imag
+    np.testing.assert_allclose(ds["loss"].values, loss, rtol=1e-15)
+    assert ds.attrs["stage"] == "chi_map" and ds.attrs["kernel"] == "rmcp07"
+
+
+@pytest.mark.parametrize("rs", [2.0, 10.0])
+def test_rpa_plasmon_small_q_dispersion(rs):
+    """omega_pl^2 = omega_p^2 + (3/5) v_F^2 q^2 + O(q^4) (Giuliani & Vignale Eq. 4.37)."""
+    gas = ElectronGas(rs)
+    q = np.array([0.02, 0.04]) * gas.kF
+    w = plasmon_dispersion(q, rs, "rpa")
+    x2 = (q * gas.kF / gas.omega_p) ** 2  # (q v_F/omega_p)^2, v_F = k_F
+    rel = w / (gas.omega_p * np.sqrt(1 + 0.6 * x2)) - 1
+    # the next term is O(x2^2): measured rel/x2^2 = 0.09 (rs 2), 0.31 (rs 10), ratio 15.994-16.001
+    assert np.all(np.abs(rel) < 2 * x2**2) and abs(rel[1] / rel[0]) == pytest.approx(16, rel=0.02)
+
+
+def test_static_kernels_have_no_loss_outside_the_continuum_the_dynamic_one_does(maps):
+    for k in ("rpa", "mcp07"):
+        ds = maps[10.0, k]
+        outside = ds["omega"].values[None, :] > ds["continuum_upper"].values[:, None] * (1 + 1e-9)
+        assert np.all(ds["loss"].values[outside] == 0)
+    ds = maps[10.0, "rmcp07"]
+    outside = ds["omega"].values[None, :] > ds["continuum_upper"].values[:, None] * (1 + 1e-9)
+    assert np.all(ds["loss"].values[outside] > 0)  # the viscous kernel damps the plasmon
+
+
+def test_plasmon_is_a_zero_of_re_epsilon_and_enters_the_continuum(maps):
+    ds = maps[2.0, "mcp07"]
+    w = ds["plasmon_omega"].values
+    inside = np.isnan(w)
+    assert not inside[0] and inside[-1]  # defined at small q, gone inside the continuum at 3 k_F
+    first_nan = np.argmax(inside)
+    assert np.all(inside[first_nan:])  # once in the continuum it stays there
+    assert np.all(w[~inside] > ds["continuum_upper"].values[~inside])
+    q = ds["q"].values[~inside]
+    eps = dielectric(lindhard(q, w[~inside], ElectronGas(2.0).kF), q, get_kernel("mcp07")(q, w[~inside], 2.0))
+    assert np.max(np.abs(eps.real)) < 1e-11  # measured 3e-14
+
+
+def test_bad_map_arguments():
+    with pytest.raises(ValueError, match="n_q, n_omega >= 2"):
+        chi_map(2.0, "rpa", n_q=1)
+    with pytest.raises(ValueError, match="positive extents"):
+        chi_map(2.0, "rpa", q_max=0.0)
