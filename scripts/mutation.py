@@ -4,8 +4,9 @@ Runs mutmut (configuration: ``[tool.mutmut]`` in pyproject.toml; the fast test s
 mutant) and writes ``benchmarks/mutation.md``: per module the mutants killed, surviving and equivalent,
 and the score killed / (all - equivalent).  A surviving mutant is equivalent when
 
-* it changes only the text of an error message (every difference between the original and the mutated
-  function lies in a string inside a ``raise`` statement): the message changes, not the behaviour; or
+* it changes only text written for people (every difference between the original and the mutated function
+  lies in a string of a ``raise`` statement, or in a ``long_name``, ``units_description`` or ``description``
+  of a stored variable): the message or the description changes, not the behaviour; or
 * it is listed, with the argument why, in ``benchmarks/mutation_equivalents.yaml``.
 
 Usage::
@@ -82,20 +83,48 @@ def _sides(diff: str) -> tuple[str, str]:
     return textwrap.dedent("\n".join(old)), textwrap.dedent("\n".join(new))
 
 
-class _BlankRaiseText(ast.NodeTransformer):
-    """Replace every string inside a ``raise`` statement by the empty string."""
+def _blank(node) -> None:
+    """Empty every string literal below ``node``."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            sub.value = ""
+        if isinstance(sub, ast.JoinedStr):
+            sub.values = []
+
+
+#: Text for people, not behaviour: the long_name argument of var() (4th) and scalar() (3rd), and these keywords.
+_TEXT_POSITIONS = {"var": 3, "scalar": 2}
+_TEXT_KEYWORDS = {"long_name", "units_description", "description"}
+
+
+class _BlankText(ast.NodeTransformer):
+    """Replace the strings of error messages and of variable descriptions by the empty string."""
 
     def visit_Raise(self, node):
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-                sub.value = ""
-            if isinstance(sub, ast.JoinedStr):
-                sub.values = []
+        _blank(node)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        position = _TEXT_POSITIONS.get(name)
+        if position is not None and len(node.args) > position:
+            _blank(node.args[position])
+        for kw in node.keywords:
+            if kw.arg in _TEXT_KEYWORDS:
+                _blank(kw.value)
+        return node
+
+    def visit_Dict(self, node):
+        self.generic_visit(node)
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value in _TEXT_KEYWORDS:
+                _blank(value)
         return node
 
 
 def message_only(diff: str) -> bool:
-    """True if the mutant changes nothing but the text of error messages."""
+    """True if the mutant changes nothing but text for people: error messages, long_name, descriptions."""
     old, new = _sides(diff)
     try:
         a, b = ast.parse(old), ast.parse(new)
@@ -103,7 +132,7 @@ def message_only(diff: str) -> bool:
         return False
     if ast.dump(a) == ast.dump(b):
         return False  # no visible change: leave it to a human
-    return ast.dump(_BlankRaiseText().visit(a)) == ast.dump(_BlankRaiseText().visit(b))
+    return ast.dump(_BlankText().visit(a)) == ast.dump(_BlankText().visit(b))
 
 
 def _git_commit() -> str:
@@ -160,7 +189,12 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
         f"| **all** | {totals['n']} | {totals['killed']} | {totals['survived']} | {totals['equivalent']} | "
         f"{totals['unchecked']} | {total_score:.1f} % |"
     )
-    lines += ["", f"Equivalent: {len(messages)} change only the text of an error message; {len(argued)} argued:", ""]
+    lines += [
+        "",
+        f"Equivalent: {len(messages)} change only the text of an error message or of a variable's description; "
+        f"{len(argued)} argued:",
+        "",
+    ]
     lines += [f"- `{name}`: {why}" for name, why in argued]
     lines += ["", f"## Surviving mutants ({len(survivors)})", ""]
     for name, code, diff in survivors:

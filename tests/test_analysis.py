@@ -26,6 +26,7 @@ from viscous_forces.stages.velocity import compute_velocity
 from viscous_forces.tables import FRICTION_UNITS, friction_sweep_rows
 
 import oracles
+from conftest import data_scope
 from reference import printed
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
@@ -53,7 +54,7 @@ SMALL_GRID = GridSpec(q_max_static=60, q_max_dynamic=20, panel_width=0.5, d_max=
 SMALL_FREQ = FrequencySpec(omega_max=0.3, omega_min=1e-5, points_per_decade=4)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def rpa_chain():
     """RPA response and velocity datasets per (rs, geometry) on reduced grids (cached)."""
     cache = {}

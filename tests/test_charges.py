@@ -20,6 +20,7 @@ from viscous_forces.stages.response import markov_model, solve_response
 from viscous_forces.stages.velocity import compute_velocity
 
 import oracles
+from conftest import data_scope
 
 RS = 6.0
 GRID = GridSpec(d_max=15.0)
@@ -32,7 +33,7 @@ IMPURITIES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["rpa", "mcp07"])
+@pytest.fixture(scope=data_scope, params=["rpa", "mcp07"])
 def chain(request):
     chi = compute_chi(tabulate_kernel(RS, request.param, None, GRID, FREQ))
     eq = find_equilibrium(chi, d_max=GRID.d_max)

@@ -11,10 +11,11 @@ from viscous_forces.core.kernels import get_kernel
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.stages.chi import chi_map, plasmon_dispersion
 
+from conftest import data_scope
 from oracles import lindhard_rpa_chi_mp, rpa_condition_number
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def maps():
     return {(rs, k): chi_map(rs, k) for rs in (2.0, 10.0) for k in ("rpa", "mcp07", "rmcp07")}
 

@@ -36,6 +36,7 @@ from viscous_forces.stages.response import solve_response
 from viscous_forces.stages.velocity import TimeSpec, compute_velocity
 
 import oracles
+from conftest import data_scope
 
 RS = 6.0
 GRID = GridSpec(q_max_static=60, q_max_dynamic=20, panel_width=0.5, d_max=15, n_gl=8, grading_levels=8)
@@ -47,7 +48,7 @@ T = 3.0e5  # pulse length (a.u. of time), about 5 decay times at rs = 6
 SAME_TIMES = TimeSpec(points_per_period=4, min_points_per_pulse=2000)
 
 
-@pytest.fixture(scope="module", params=["rpa", "rmcp07"])
+@pytest.fixture(scope=data_scope, params=["rpa", "rmcp07"])
 def chain(request):
     chi = compute_chi(tabulate_kernel(RS, request.param, None, GRID, FREQ))
     eq = find_equilibrium(chi, d_max=GRID.d_max)
@@ -188,7 +189,7 @@ def test_hessian_against_finite_differences(chain):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def presets(chain):
     chi, eq, _ = chain
     # the linear chain is a saddle point with the MCP07 statics at rs = 6 (bending curvature -2.2e-3 Ha/bohr^2):

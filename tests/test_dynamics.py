@@ -25,6 +25,7 @@ from viscous_forces.core.quadrature import GridSpec, dynamic_grid, static_grid
 from viscous_forces.core.statics import find_equilibrium
 
 import oracles
+from conftest import data_scope
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 
@@ -75,7 +76,7 @@ class RPA:
         return self.eq.spring_constant if geometry == "parallel" else 0.0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def rpa():
     cache = {}
 

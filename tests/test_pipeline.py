@@ -24,13 +24,14 @@ from viscous_forces.stages.response import solve_response
 from viscous_forces.stages.velocity import compute_velocity
 
 import oracles
+from conftest import data_scope
 from reference import printed
 
 HD = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON)
 GRID = GridSpec(d_max=15.0)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def chain():
     cache = {}
 

@@ -29,6 +29,7 @@ from viscous_forces.stages.equilibrium import find_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import solve_response
 
+from conftest import data_scope
 from workflow_helpers import REPO, TINY_CONFIG, planned_jobs, run_snakemake, write_config
 
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
@@ -196,6 +197,7 @@ def test_schema_bounds_are_numbers():
     ],
 )
 def test_resource_preflight_refuses_what_would_not_fit(changes, what):
+    changes = dict(changes)  # the parameter is shared between runs of the test
     limit = changes.pop("resources", {"max_memory_gb": 4})
     text = problems(config(**changes, resources=limit))
     assert what in text and f"GB (> resources.max_memory_gb = {limit['max_memory_gb']:.1f} GB)" in text
@@ -224,7 +226,7 @@ def test_memory_estimates_cover_the_measured_peaks():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=data_scope)
 def chains():
     out = {}
     for kernel, rs in (("rpa", 6.0), ("mcp07", 6.0), ("rpa", 2.0)):
