@@ -4,6 +4,8 @@ Hypothesis draws its examples from a fixed seed (``derandomize``), so a test run
 run (``make mutation``), sees the same examples every time; ``--hypothesis-profile=explore`` draws
 fresh random examples.
 
+Under mutation testing the fast unit tests run first (:data:`MUTATION_ORDER`).
+
 Expensive data fixtures are computed once per module (:func:`data_scope`), except under mutation
 testing: mutmut attributes the package functions a test calls to that test, and a module-scoped
 fixture is computed inside the first test that asks for it only, so every other test that reads the
@@ -22,3 +24,28 @@ settings.load_profile("default")
 def data_scope(fixture_name, config):
     """``module``, or ``function`` while mutmut runs the tests (it sets ``MUTANT_UNDER_TEST``)."""
     return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+
+
+#: Under mutation testing, the unit tests run before the chain tests: pytest stops at the first
+#: failure (``-x``), so a mutant that a fast test kills costs only that test.
+MUTATION_ORDER = (
+    "test_kernels.py",
+    "test_lindhard.py",
+    "test_pulses.py",
+    "test_properties.py",
+    "test_stage_contracts.py",
+    "test_statics.py",
+    "test_chi_map.py",
+    "test_reliability.py",
+    "test_charges.py",
+    "test_dynamics.py",
+    "test_timedomain.py",
+    "test_regression.py",
+    "test_pipeline.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        rank = {name: i for i, name in enumerate(MUTATION_ORDER)}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

@@ -46,13 +46,21 @@ def runs(tmp_path_factory):
     first = {"results": _digests(work / "results" / "tiny"), "logs": _digests(work / "logs" / "tiny")}
     gauss = write_config(work / "gauss.yaml", run={"name": None}, pulse={"shape": "gaussian"})
     run_snakemake(work, configfile=gauss)
+    # the clusters of the first run: new files only, the paper's outputs untouched
+    one_cluster = write_config(work / "tiny.yaml", clusters={"h3_triangle": {"preset": "h3_triangle"}})
+    run_snakemake(work, "clusters", configfile=one_cluster)
     return SimpleNamespace(work=work, first=first, res=work / "results" / "tiny", gauss=work / "results" / "gauss")
 
 
 def test_another_run_leaves_every_output_of_the_first_byte_identical(runs):
+    """A second configuration, and then the clusters target of the first, change none of the first run's files."""
     assert len(runs.first["results"]) > 60
-    assert _digests(runs.res) == runs.first["results"]
-    assert _digests(runs.work / "logs" / "tiny") == runs.first["logs"]
+    now = _digests(runs.res)
+    assert {k: now[k] for k in runs.first["results"]} == runs.first["results"]
+    added = sorted(set(now) - set(runs.first["results"]))
+    assert added and all(a.startswith(("cluster/", "figures/cluster_", "benchmarks/")) for a in added), added
+    logs = _digests(runs.work / "logs" / "tiny")
+    assert {k: logs[k] for k in runs.first["logs"]} == runs.first["logs"]
     # the second run wrote under its own name only
     assert sorted(p.name for p in (runs.work / "results").iterdir()) == ["gauss", "tiny"]
     assert sorted(p.name for p in (runs.work / "logs").iterdir()) == ["gauss", "tiny"]

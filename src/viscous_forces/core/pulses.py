@@ -449,20 +449,27 @@ def pulse_response(step_lags: np.ndarray, pulse: Pulse, k: np.ndarray, dt: float
     Raises
     ------
     ValueError
-        If a jump of the pulse is not on the time grid.
+        If a jump of the pulse is not on the time grid, or ``step_lags`` is too short for the lags from
+        the start of the pulse (its first jump or :meth:`Pulse.window`) to the last output time.
     """
     S = np.array(step_lags, dtype=float)
     S[0] = 0.0
     out = np.zeros((k.size, S.shape[1]))
+    lo, hi = pulse.window()
+    i = np.arange(int(np.floor(lo / dt)), int(np.ceil(hi / dt)) + 1)
+    first = min(int(k[0]), int(i[0]), *(int(np.floor(tj / dt)) for tj, _ in pulse.jumps()))
+    if int(k[-1]) - first >= S.shape[0]:
+        raise ValueError(
+            f"step_lags holds S up to lag {S.shape[0] - 1}, but the pulse acts from t = {first * dt:g} a.u. and the "
+            f"output runs to t = {k[-1] * dt:g} a.u.: lags up to {int(k[-1]) - first} are needed"
+        )
     for tj, h in pulse.jumps():
         mj = tj / dt
         if abs(mj - round(mj)) > 1e-9 * max(1.0, abs(mj)):
             raise ValueError(f"pulse jump at t = {tj} a.u. is not on the time grid (dt = {dt})")
         lag = k - int(round(mj))
-        ok = (lag > 0) & (lag < S.shape[0])
+        ok = lag > 0
         out[ok] += h * S[lag[ok]]
-    lo, hi = pulse.window()
-    i = np.arange(int(np.floor(lo / dt)), int(np.ceil(hi / dt)) + 1)
     dp = pulse.smooth_derivative(i * dt)
     if np.any(dp != 0):
         from scipy.signal import fftconvolve
