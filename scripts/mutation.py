@@ -6,7 +6,10 @@ and the score killed / (all - equivalent).  A surviving mutant is equivalent whe
 
 * it changes only text written for people (every difference between the original and the mutated function
   lies in a string of a ``raise`` statement, or in a ``long_name``, ``units_description`` or ``description``
-  of a stored variable): the message or the description changes, not the behaviour; or
+  of a stored variable): the message or the description changes, not the behaviour;
+* it only drops ``dtype=float`` from ``np.asarray`` of an input (a property test checks that integer input
+  gives the float result, so such a mutant that changed a result would have been killed);
+* it only changes the arguments of ``np.errstate`` (which warnings are silenced); or
 * it is listed, with the argument why, in ``benchmarks/mutation_equivalents.yaml``.
 
 Usage::
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import datetime
 import json
 import os
@@ -123,16 +127,106 @@ class _BlankText(ast.NodeTransformer):
         return node
 
 
+class _DropDtypeFloat(ast.NodeTransformer):
+    """Remove ``dtype=float`` (or ``dtype=None``) from ``np.asarray``/``np.array`` calls."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if getattr(node.func, "attr", "") in {"asarray", "array"}:
+            node.keywords = [
+                kw
+                for kw in node.keywords
+                if not (
+                    kw.arg == "dtype" and (getattr(kw.value, "id", "") == "float" or isinstance(kw.value, ast.Constant))
+                )
+            ]
+        return node
+
+
+class _DropErrstate(ast.NodeTransformer):
+    """Remove the arguments of ``np.errstate(...)``: they silence floating-point warnings only."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if getattr(node.func, "attr", "") == "errstate":
+            node.args, node.keywords = [], []
+        return node
+
+
+#: Kinds of equivalent mutants recognised from the code alone, with the argument why.
+KINDS = {
+    "text": "changes only text for people: an error message, a variable's long_name or description",
+    "dtype": (
+        "drops ``dtype=float`` from an ``np.asarray`` of an input: the same result for float input, and for "
+        "integer input the property test tests/test_properties.py::test_integer_input_gives_the_float_result "
+        "would have killed it"
+    ),
+    "errstate": "changes only which floating-point warnings ``np.errstate`` silences, not a value",
+}
+
+
+_FUNCTIONS: dict[str, dict[str, ast.AST]] = {}
+
+
+def _functions(module_file: Path) -> dict[str, ast.AST]:
+    """Every function definition (mutants and originals) in a mutated module, by name."""
+    if module_file not in _FUNCTIONS:
+        tree = ast.parse(module_file.read_text())
+        _FUNCTIONS[module_file] = {
+            node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+    return _FUNCTIONS[module_file]
+
+
+def _function_pair(name: str) -> tuple[ast.AST, ast.AST] | None:
+    """The original and the mutated function of mutant ``name`` (``package.module.x_func__mutmut_N``),
+    from the mutated module under mutants/ (whole functions: a diff shows only a few lines)."""
+    dotted, _, function = name.rpartition(".")
+    parts = dotted.split(".")
+    for candidate in (Path(*parts).with_suffix(".py"), Path(*parts, "__init__.py")):
+        module_file = REPO / "mutants" / "src" / candidate
+        if module_file.exists():
+            break
+    else:
+        return None
+    functions = _functions(module_file)
+    original = function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    if function not in functions or original not in functions:
+        return None
+    a, b = (
+        ast.Module(body=[ast.fix_missing_locations(_renamed(functions[n]))], type_ignores=[])
+        for n in (original, function)
+    )
+    return a, b
+
+
+def _renamed(node):
+    node = copy.deepcopy(node)
+    node.name = "f"
+    return node
+
+
+def equivalent_kind(diff: str, name: str | None = None) -> str | None:
+    """The kind (a key of :data:`KINDS`) of an equivalent mutant, or None."""
+    pair = _function_pair(name) if name else None
+    if pair is None:
+        old, new = _sides(diff)
+        try:
+            pair = ast.parse(old), ast.parse(new)
+        except SyntaxError:
+            return None
+    a, b = pair
+    if ast.dump(a) == ast.dump(b):
+        return None  # no visible change: leave it to a human
+    for kind, transformer in (("text", _BlankText), ("dtype", _DropDtypeFloat), ("errstate", _DropErrstate)):
+        if ast.dump(transformer().visit(copy.deepcopy(a))) == ast.dump(transformer().visit(copy.deepcopy(b))):
+            return kind
+    return None
+
+
 def message_only(diff: str) -> bool:
     """True if the mutant changes nothing but text for people: error messages, long_name, descriptions."""
-    old, new = _sides(diff)
-    try:
-        a, b = ast.parse(old), ast.parse(new)
-    except SyntaxError:
-        return False
-    if ast.dump(a) == ast.dump(b):
-        return False  # no visible change: leave it to a human
-    return ast.dump(_BlankText().visit(a)) == ast.dump(_BlankText().visit(b))
+    return equivalent_kind(diff) == "text"
 
 
 def _git_commit() -> str:
@@ -141,7 +235,8 @@ def _git_commit() -> str:
 
 
 def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple[str, bool]:
-    rows, survivors, argued, messages = [], [], [], []
+    rows, survivors, argued = [], [], []
+    kinds = defaultdict(int)
     ok = True
     totals = defaultdict(int)
     for module, codes in sorted(results.items()):
@@ -157,9 +252,10 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
                 argued.append((name, equivalents[name]))
                 continue
             diff = show(name)
-            if code == 0 and message_only(diff):
+            kind = equivalent_kind(diff, name) if code == 0 else None
+            if kind:
                 equivalent += 1
-                messages.append(name)
+                kinds[kind] += 1
             else:
                 survivors.append((name, code, diff))
         effective = n - equivalent - unchecked
@@ -189,12 +285,9 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
         f"| **all** | {totals['n']} | {totals['killed']} | {totals['survived']} | {totals['equivalent']} | "
         f"{totals['unchecked']} | {total_score:.1f} % |"
     )
-    lines += [
-        "",
-        f"Equivalent: {len(messages)} change only the text of an error message or of a variable's description; "
-        f"{len(argued)} argued:",
-        "",
-    ]
+    lines += ["", "Equivalent mutants, recognised from the code:", ""]
+    lines += [f"- {kinds[kind]} {KINDS[kind]}" for kind in KINDS]
+    lines += ["", f"and {len(argued)} argued one by one (benchmarks/mutation_equivalents.yaml):", ""]
     lines += [f"- `{name}`: {why}" for name, why in argued]
     lines += ["", f"## Surviving mutants ({len(survivors)})", ""]
     for name, code, diff in survivors:

@@ -6,10 +6,10 @@ fresh random examples.
 
 Under mutation testing the fast unit tests run first (:data:`MUTATION_ORDER`).
 
-Expensive data fixtures are computed once per module (:func:`data_scope`), except under mutation
-testing: mutmut attributes the package functions a test calls to that test, and a module-scoped
-fixture is computed inside the first test that asks for it only, so every other test that reads the
-fixture would not be run against the mutants of the functions it checks.
+Expensive data fixtures are computed once per module (:func:`data_scope`), except while mutmut
+records which tests call which package functions: a module-scoped fixture is computed inside the
+first test that asks for it only, so every other test that reads the fixture would not be run
+against the mutants of the functions it checks.
 """
 
 import os
@@ -22,14 +22,19 @@ settings.load_profile("default")
 
 
 def data_scope(fixture_name, config):
-    """``module``, or ``function`` while mutmut runs the tests (it sets ``MUTANT_UNDER_TEST``)."""
-    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+    """``module``, or ``function`` while mutmut records which tests call which functions.
+
+    mutmut sets ``MUTANT_UNDER_TEST=stats`` for that recording; while it tests one mutant the
+    selected tests of a module may share the fixture again (it is computed with that mutant).
+    """
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else "module"
 
 
 #: Under mutation testing, the unit tests run before the chain tests: pytest stops at the first
 #: failure (``-x``), so a mutant that a fast test kills costs only that test.
 MUTATION_ORDER = (
     "test_kernels.py",
+    "test_kernel_registry.py",
     "test_lindhard.py",
     "test_pulses.py",
     "test_properties.py",

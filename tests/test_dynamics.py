@@ -240,3 +240,27 @@ def test_impurity_validation():
         check_geometry("diagonal")
     with pytest.raises(ValueError, match="printed, derived"):
         direct_field_sign("flipped")
+
+
+def test_impurity_presets_mappings_and_refusals():
+    from viscous_forces.core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
+
+    hd = get_impurity("hd")
+    assert (hd.Z1, hd.Z2, hd.M1, hd.M2) == (1.0, 1.0, M_PROTON, M_DEUTERON) and get_impurity(hd) is hd
+    assert get_impurity({"Z1": 2, "Z2": 1, "M1": 7000, "M2": 3000}) == Impurity(2.0, 1.0, 7000.0, 3000.0)
+    allowed = ", ".join(sorted(IMPURITY_PRESETS))
+    with pytest.raises(ValueError, match=rf"unknown impurity preset 'xx'; allowed: {allowed}$"):
+        get_impurity("xx")
+    for bad in ({"Z1": 1, "Z2": 1, "M1": 1}, 3.0):
+        with pytest.raises(ValueError, match=r"impurity must be a preset name or a mapping with Z1, Z2, M1, M2; got"):
+            get_impurity(bad)
+
+
+def test_high_frequency_limit_default_sign():
+    """sigma = +1 (the printed direct-field sign) unless given."""
+    from viscous_forces.core.dynamics import Impurity
+
+    imp = Impurity(2.0, 1.0, 7000.0, 3000.0)
+    assert high_frequency_limit(imp, 0.01) == high_frequency_limit(imp, 0.01, 1.0)
+    gc, gr = high_frequency_limit(imp, 0.01, -1.0)
+    assert (gc, gr) == tuple(-x for x in high_frequency_limit(imp, 0.01))

@@ -22,6 +22,7 @@ from scipy.optimize import brentq
 from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.kernels import (
     Kernel,
+    alda,
     available_kernels,
     get_kernel,
     gki,
@@ -582,3 +583,104 @@ def test_a_kernel_object_validates_its_own_parameters():
         new.params(correlation="XX")
     with pytest.raises(ValueError, match="kernel name"):
         Kernel(name="Bad Name", function=new.function, defaults={}, dynamic=False, description="", label="")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parameters reach the formulas: defaults of the module functions are the published ones, an explicit
+# correlation or h changes the result, and rMCP07 depends on (a, b) only through k_s.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_module_function_defaults_are_the_kernel_defaults():
+    q, w = np.array([0.3, 1.1, 2.5]), np.array([0.0, 0.2, 0.9])
+    assert mcp07.fxc(q, w, 2.0) == pytest.approx(get_kernel("mcp07")(q, w, 2.0), rel=0, abs=0)
+    np.testing.assert_array_equal(mcp07.fxc(q, w, 2.0), mcp07.fxc(q, w, 2.0, "PW92"))
+    np.testing.assert_array_equal(mcp07.static_kernel(q, 2.0), mcp07.static_kernel(q, 2.0, "PW92"))
+    np.testing.assert_array_equal(alda.fxc(q, w, 2.0), alda.fxc(q, w, 2.0, "PW92"))
+    np.testing.assert_array_equal(gki.f_gki(w, 2.0), gki.f_gki(w, 2.0, "fit", "PW92"))
+    assert gki.b_gki(2.0) == gki.b_gki(2.0, "PW92")
+    assert tuple(pw92.eps_c_derivatives(2.0)) == tuple(pw92.pw92_eps_c_derivatives(2.0))
+    np.testing.assert_array_equal(gki_shapes.gki_shape(w), gki_shapes.gki_shape(w, "fit"))
+
+
+def test_correlation_and_h_reach_the_formulas():
+    q, w = np.array([0.3, 1.1, 2.5]), np.array([0.1, 0.2, 0.9])
+    for pw, pz in (
+        (mcp07.fxc(q, w, 2.0, "PW92"), mcp07.fxc(q, w, 2.0, "PZ81")),
+        (mcp07.static_kernel(q, 2.0, "PW92"), mcp07.static_kernel(q, 2.0, "PZ81")),
+        (alda.fxc(q, w, 2.0, "PW92"), alda.fxc(q, w, 2.0, "PZ81")),
+        (gki.f_gki(w, 2.0, "fit", "PW92"), gki.f_gki(w, 2.0, "fit", "PZ81")),
+        (gki.b_gki(2.0, "PW92"), gki.b_gki(2.0, "PZ81")),
+    ):
+        assert np.all(np.abs(np.asarray(pw) - np.asarray(pz)) > 1e-6 * np.abs(pw))
+    fit, exact = gki.f_gki(w, 2.0, "fit"), gki.f_gki(w, 2.0, "exact")
+    assert np.all(fit != exact) and np.allclose(fit, exact, rtol=0.05)  # the fit is good to a few per cent
+    assert np.all(gki_shapes.gki_shape(w, "exact")[0] != gki_shapes.gki_shape(w, "fit")[0])
+
+
+def test_pz81_branches_against_the_published_formulas():
+    """Perdew & Zunger, PRB 23, 5048 (1981), Eqs. (C3)-(C4) with Table XII (unpolarised): A ln rs + B +
+    C rs ln rs + D rs for rs < 1 and gamma/(1 + beta1 sqrt(rs) + beta2 rs) for rs >= 1 (the two differ
+    by 3.2e-5 Ha at rs = 1, so the branch taken at rs = 1 is visible)."""
+    A, B, C, D = 0.0311, -0.048, 0.0020, -0.0116
+    gamma, beta1, beta2 = -0.1423, 1.0529, 0.3334
+    for rs in (0.2, 0.5, 0.999):
+        ref = A * math.log(rs) + B + C * rs * math.log(rs) + D * rs
+        assert pw92.pz81_eps_c_derivatives(rs).eps == pytest.approx(ref, rel=1e-14)
+    for rs in (1.0, 2.0, 6.0):
+        ref = gamma / (1 + beta1 * math.sqrt(rs) + beta2 * rs)
+        assert pw92.pz81_eps_c_derivatives(rs).eps == pytest.approx(ref, rel=1e-14)
+
+
+def test_rmcp07_depends_on_a_and_b_only_through_the_screening_wavevector():
+    """k_s = k_F (a + b k_F^{3/2})/(1 + k_F^2): (a', b') with a' + b' k_F^{3/2} = a + b k_F^{3/2} give the
+    same kernel; any other pair a different one."""
+    rs, q, w = 2.0, np.array([0.3, 1.1, 2.5]), np.array([0.05, 0.2, 0.9])
+    kF = ElectronGas(rs).kF
+    p = rmcp07.DEFAULTS
+    b2 = 0.2
+    a2 = p["a"] + (p["b"] - b2) * kF**1.5
+    same = {"a": a2, "b": b2}
+    for f in (
+        lambda **k: rmcp07.frequency_scale(q, rs, **k),
+        lambda **k: rmcp07.fxc(q, w, rs, **k),
+        lambda **k: rmcp07.im_slope(q, rs, **k),
+        lambda **k: rmcp07.omega_inf_limit(q, rs, **k),
+        lambda **k: get_kernel("rmcp07")(q, w, rs, **k),
+    ):
+        np.testing.assert_allclose(f(**same), f(), rtol=1e-13)
+        assert not np.allclose(f(a=a2), f(), rtol=1e-6)
+        assert not np.allclose(f(b=b2), f(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c_prime", "d"])
+def test_rmcp07_parameter_ranges_name_the_parameter(name):
+    k = get_kernel("rmcp07")
+    assert k.params(**{name: 1e-3})[name] == 1e-3 and k.params(**{name: 1e3})[name] == 1e3
+    for bad in (0.9e-3, 1.1e3):
+        with pytest.raises(
+            ValueError, match=rf"kernel 'rmcp07': parameter {name} must be finite and > 0 in \[0.001, 1000\]"
+        ):
+            k.params(**{name: bad})
+
+
+def test_gki_shapes_are_clipped_symmetrically_at_huge_frequency():
+    """Beyond |x| = 1e15 the shapes are evaluated at +-1e15 (values < 1e-22, no overflow): g is odd
+    and h even there as everywhere, also where x^2 would overflow."""
+    for x in (1e15, 1e200):
+        assert gki_shapes.g(-x) == -gki_shapes.g(x) == -gki_shapes.g(1e15) != 0
+        assert gki_shapes.h_fit(-x) == gki_shapes.h_fit(x) == gki_shapes.h_fit(1e15)
+        assert gki_shapes.h_exact(-x) == gki_shapes.h_exact(x) == gki_shapes.h_exact(1e15)
+        for h in ("fit", "exact"):
+            a_minus, g_minus = gki_shapes.gki_shape(np.array([-x]), h)
+            a_plus, g_plus = gki_shapes.gki_shape(np.array([x]), h)
+            assert a_minus == a_plus and g_minus == -g_plus != 0
+
+
+def test_correlation_energy_input_checks_and_scalar_output():
+    for f in (pw92.pw92_eps_c_derivatives, pw92.pz81_eps_c_derivatives, pw92.eps_c_derivatives):
+        assert all(type(v) is float for v in f(2.0))
+        assert all(isinstance(v, np.ndarray) and v.shape == (2,) for v in f(np.array([2.0, 3.0])))
+        for bad in (0.0, -1.0, np.nan, np.inf, np.array([2.0, 0.0])):
+            with pytest.raises(ValueError, match=r"rs must be finite and > 0 \(bohr\); got"):
+                f(bad)

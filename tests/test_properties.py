@@ -163,3 +163,74 @@ def test_two_by_two_solve_against_newton_oracle(omega, j0, jg, spring, Z1, Z2, M
     slack = 1e-12 * (1 + spring / (min(M1, M2) * omega**2))
     assert Gc[0] == pytest.approx(Nc[0], rel=slack, abs=slack / n)
     assert Gr[0] == pytest.approx(Nr[0], rel=slack, abs=slack / n)
+
+
+def _integer_input_cases():
+    """(label, function, integer arguments): every public function that converts an input with
+    ``np.asarray(x, dtype=float)`` in the modules under mutation testing."""
+    from viscous_forces.core import filon, statics
+    from viscous_forces.core.dynamics import MarkovModel
+    from viscous_forces.core.kernels import get_kernel, gki, gki_shapes, im_slope, mcp07, pw92, rmcp07
+    from viscous_forces.core.lindhard import lindhard_F
+    from viscous_forces.core.pulses import make_pulse
+    from viscous_forces.stages.chi import chi_dataarray
+
+    q, w, t = np.array([1, 2, 3]), np.array([0, 1, 2]), np.array([0, 1, 2, 3, 4, 5, 6])
+    imp = Impurity(Z1=1, Z2=1, M1=1836, M2=3671)
+    jt = np.array([0.1 - 0.2j, 0.05 + 0.01j, 0.02 - 0.03j])
+    markov = MarkovModel(A=np.array([[-0.1, 0.0], [0.0, -0.2]]), B=np.array([0.1, 0.2]), C=np.array([0.0, 0.0]))
+    cases = [
+        ("lindhard", lambda a, b: lindhard(a, b, 1), (q, w)),
+        ("lindhard_F", lindhard_F, (q, w)),
+        ("angular_weights", statics.angular_weights, (q,)),
+        (
+            "pair_statics",
+            lambda d: pair_statics(d, np.array([0.5, 1.0]), np.array([0.2, 0.3]), np.array([-0.1, -0.2])),
+            (q,),
+        ),
+        ("solve_2x2", lambda o: solve_2x2(o, jt, jt / 2, 0.01, imp, 0.01), (np.array([1, 2, 3]),)),
+        ("markov_step", markov.step_response, (t,)),
+        ("filon_fourier", filon.filon_fourier, (w, w, t)),
+        ("filon_cos", filon.filon_cos, (w, w, t)),
+        ("step_response", lambda o, tt: filon.step_response(o, 1.0 / (1 + o - 1j * o), tt, 1.0 + 0j), (w, t)),
+        ("f_gki", lambda o: gki.f_gki(o, 2.0), (w,)),
+        ("g", gki_shapes.g, (w,)),
+        ("h_fit", gki_shapes.h_fit, (w,)),
+        ("h_exact_reference", gki_shapes.h_exact_reference, (w,)),
+        ("h_exact", gki_shapes.h_exact, (w,)),
+        ("gki_shape", gki_shapes.gki_shape, (w,)),
+        ("mcp07_static", lambda a: mcp07.static_kernel(a, 2.0), (q,)),
+        ("mcp07_fxc", lambda a: mcp07.fxc(a, 0.0, 2.0), (q,)),
+        ("eps_c_derivatives", lambda r: tuple(pw92.eps_c_derivatives(r)), (q,)),
+        ("rmcp07_scale", lambda a: rmcp07.frequency_scale(a, 2.0), (q,)),
+        ("rmcp07_fxc", lambda a, b: rmcp07.fxc(a, b, 2.0), (q, w)),
+        ("rmcp07_slope", lambda a: rmcp07.im_slope(a, 2.0), (q,)),
+        ("rmcp07_omega_inf", lambda a: rmcp07.omega_inf_limit(a, 2.0), (q,)),
+        ("kernel_call", lambda a, b: get_kernel("rmcp07")(a, b, 2), (q, w)),
+        ("im_slope", lambda a: im_slope("rmcp07", a, 2), (q,)),
+        ("chi_dataarray", lambda a, b: chi_dataarray(a, b, 2, "mcp07").values, (q, w)),
+    ]
+    for shape in ("rectangular", "ramp", "gaussian", "ac"):
+        p = make_pulse(shape, 4, frequency=0.7 if shape == "ac" else None)
+        cases += [(f"{shape}_shape", p.shape, (t,)), (f"{shape}_derivative", p.smooth_derivative, (t,))]
+    return dict((label, (function, args)) for label, function, args in cases)
+
+
+INTEGER_INPUT_CASES = (
+    "lindhard lindhard_F angular_weights pair_statics solve_2x2 markov_step filon_fourier filon_cos step_response "
+    "f_gki g h_fit h_exact_reference h_exact gki_shape mcp07_static mcp07_fxc eps_c_derivatives rmcp07_scale "
+    "rmcp07_fxc rmcp07_slope rmcp07_omega_inf kernel_call im_slope chi_dataarray "
+    + " ".join(f"{s}_shape {s}_derivative" for s in ("rectangular", "ramp", "gaussian", "ac"))
+).split()
+
+
+@pytest.mark.parametrize("label", INTEGER_INPUT_CASES)
+def test_integer_input_gives_the_float_result(label):
+    """Integer arrays are read as the same float values: no integer arithmetic anywhere."""
+    cases = _integer_input_cases()
+    assert sorted(cases) == sorted(INTEGER_INPUT_CASES)
+    function, args = cases[label]
+    as_int, as_float = function(*args), function(*(np.asarray(a, dtype=float) for a in args))
+    as_int, as_float = (r if isinstance(r, tuple) else (r,) for r in (as_int, as_float))
+    for x, y in zip(as_int, as_float, strict=True):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=label)

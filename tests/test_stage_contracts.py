@@ -339,6 +339,52 @@ def test_time_spec_bounds():
         TimeSpec(after=0.5)
     TimeSpec(before=0.0, after=1.0)  # the bounds themselves are allowed
     TimeSpec(before=10.0, after=100.0)
+    for bad in ({"before": 10.01}, {"after": 100.01}):
+        with pytest.raises(ValueError, match=r"time window needs"):
+            TimeSpec(**bad)
+    TimeSpec(points_per_period=4, min_points_per_pulse=10)
+    TimeSpec(points_per_period=1000, min_points_per_pulse=10**6)
+    for bad in (
+        {"points_per_period": 3},
+        {"points_per_period": 1001},
+        {"min_points_per_pulse": 9},
+        {"min_points_per_pulse": 10**6 + 1},
+    ):
+        with pytest.raises(ValueError, match=r"time sampling out of range: TimeSpec\("):
+            TimeSpec(**bad)
+
+
+def _fake_response(rs, rates):
+    return xr.Dataset(
+        {"markov_rate": ("mode", np.asarray(rates, dtype=float))},
+        attrs={"stage": "response", "rs": rs, "kernel": "rpa"},
+    )
+
+
+def test_pulse_length_from_the_slowest_positive_rate():
+    """T = decay_times / min(rate > 0): a zero rate (a mode that does not decay) is skipped."""
+    responses = [_fake_response(6.0, [0.0, 0.05]), _fake_response(6.0, [0.02, 0.1])]
+    assert pulse_length(responses, 0.5) == pytest.approx(0.5 / 0.02, rel=1e-15)
+    p = derive_pulse(6.0, responses, decay_times=0.5)
+    assert float(p["pulse_duration"]) == pytest.approx(25.0, rel=1e-15)
+    assert p["pulse_duration"].attrs["long_name"] == (
+        "pulse length T (0.5 / slowest Markov decay rate of the rpa responses)"
+    )
+    with pytest.raises(ValueError, match=r"they differ in rs: 6.0 vs 2.0"):
+        pulse_length([responses[0], _fake_response(2.0, [0.1])], 1.0)
+    with pytest.raises(ValueError, match="no positive Markov decay rate"):
+        pulse_length([_fake_response(6.0, [0.0])], 1.0)
+    with pytest.raises(ValueError, match=r"pulse.decay_times must be finite and > 0, got 0"):
+        pulse_length(responses, 0)
+
+
+def test_configured_pulse_duration():
+    p = derive_pulse(6.0, duration=0.5)
+    assert float(p["pulse_duration"]) == 0.5
+    assert p["pulse_duration"].attrs["long_name"] == "pulse length T (configured)"
+    for bad in (0.0, -1.0, float("inf")):
+        with pytest.raises(ValueError, match=r"pulse duration for rs = 6 must be finite and > 0 a.u."):
+            derive_pulse(6.0, duration=bad)
 
 
 def test_identity_checks(chain):
@@ -361,3 +407,14 @@ def test_identity_checks(chain):
     check_same(chain["response"], chain["perp"], ("rs", "kernel"))
     with pytest.raises(ValueError, match=r"do not belong together; they differ in kernel"):
         check_same(k, rpa, ("rs", "kernel"))
+
+
+def test_describe_names_the_file_or_the_identity():
+    ds = xr.Dataset(attrs={"stage": "chi", "kernel": "rpa", "rs": 2.0})
+    assert describe(ds) == "chi dataset (kernel rpa, rs 2.0)"
+    assert describe(xr.Dataset()) == "in-memory dataset ()"
+    ds.encoding["source"] = "/data/results/chi/rpa/rs2.nc"
+    assert describe(ds) == "chi file /data/results/chi/rpa/rs2.nc"
+    bare = xr.Dataset()
+    bare.encoding["source"] = "x.nc"
+    assert describe(bare) == "dataset file x.nc"
