@@ -103,6 +103,8 @@ def test_non_finite_numbers_and_control_characters_are_refused(changes, message)
 def test_numbers_written_as_strings_are_explained():
     text = problems(config(frequency={**TINY["frequency"], "omega_min": "1e-5"}))
     assert "frequency.omega_min = '1e-5' is a string, not a number" in text and "write 1.0e-5" in text
+    text = problems(config(grid={**TINY["grid"], "n_gl": "8"}))
+    assert "grid.n_gl = '8' is a string, not a number: remove the quotes" in text
 
 
 def test_null_kernel_parameters_mean_the_defaults():

@@ -141,10 +141,12 @@ def _describe(error) -> str:
     if error.validator == "type" and isinstance(error.instance, str):
         try:
             float(error.instance)
-            return (
-                f"{key} = {short(error.instance)} is a string, not a number: YAML reads exponents without "
-                "a decimal point or sign as text; write 1.0e-5 or 1.0e+5"
+            hint = (
+                "YAML reads exponents without a decimal point or sign as text; write 1.0e-5 or 1.0e+5"
+                if "e" in error.instance.lower()
+                else "remove the quotes"
             )
+            return f"{key} = {short(error.instance)} is a string, not a number: {hint}"
         except ValueError:
             pass
     reason = {

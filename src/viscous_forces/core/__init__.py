@@ -11,5 +11,6 @@ statics            U(d), F(d), U''(d) (Eqs. 9-10) and the equilibrium distance
 dynamics           friction, J integrals, the 2x2 equations of motion (Eqs. 12-13), Markov limit
 filon              step response S(t) from G(omega) (Filon quadrature)
 pulses             current pulses (Eq. 14 and smooth shapes) and their superposition
+cluster            any cluster of nuclei: geometry, relaxation, 3N x 3N response, modes
 =================  ==========================================================================
 """
