@@ -281,3 +281,20 @@ def test_bad_cluster_entries():
         )
     with pytest.raises(ValueError, match="cluster M must be finite and > 0"):
         Cluster([1, 1], [1836, -1], [[0, 0, 0], [1, 0, 0]])
+
+
+def test_motion_plane_orientation(presets):
+    """The pair and the chain lie along the first plotting axis; the equilateral triangle, which has no
+    longest extent, is shown with the current along the first axis, the same way in every panel."""
+    from viscous_forces.figures.cluster import motion_plane
+
+    for name, ds in presets.items():
+        plane = motion_plane(ds)
+        np.testing.assert_allclose(plane @ plane.T, np.eye(2), atol=1e-12)
+        R = ds["positions"].values
+        if name == "hd" or (name == "h3_linear" and is_linear(R)):
+            axis = (R[-1] - R[0]) / np.linalg.norm(R[-1] - R[0])
+            assert abs(plane[0] @ axis) == pytest.approx(1.0, abs=1e-9), name
+        if name == "h3_triangle":
+            e = ds["direction"].values
+            assert plane[0] @ e == pytest.approx(np.linalg.norm(plane @ e), rel=1e-12)  # along +current

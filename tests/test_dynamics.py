@@ -264,3 +264,14 @@ def test_high_frequency_limit_default_sign():
     assert high_frequency_limit(imp, 0.01) == high_frequency_limit(imp, 0.01, 1.0)
     gc, gr = high_frequency_limit(imp, 0.01, -1.0)
     assert (gc, gr) == tuple(-x for x in high_frequency_limit(imp, 0.01))
+
+
+def test_markov_step_response_is_causal():
+    """x(t) = 0 for t <= 0 exactly (the jump C appears at t = 0+), float64, decaying to the DC value."""
+    from viscous_forces.core.dynamics import MarkovModel
+
+    m = MarkovModel(A=np.array([[-0.1, 0.02], [0.0, -0.2]]), B=np.array([0.1, 0.2]), C=np.array([0.3, -0.1]))
+    x = m.step_response(np.array([-1.0, 0.0, 1e-12, 1e4]))
+    assert x.dtype == np.float64 and np.all(x[:2] == 0)
+    np.testing.assert_allclose(x[2], m.C, rtol=1e-9)  # just after the jump
+    np.testing.assert_allclose(x[3], -np.linalg.solve(m.A, m.B), rtol=1e-9)  # x' = A x + B -> -A^-1 B

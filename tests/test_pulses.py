@@ -174,3 +174,31 @@ def test_bad_pulses(build, message):
     # the limits themselves are allowed
     SmoothRampPulse(T, T)
     GaussianPulse(T, T)
+
+
+def test_edges_and_limits_exactly():
+    """Open interval of the rectangular pulse, derivatives exactly 0 outside the ramps, limits allowed."""
+    np.testing.assert_array_equal(RectangularPulse(T).shape(np.array([0.0, 1e-9, T - 1e-9, T])), [0, 1, 1, 0])
+    ramp = SmoothRampPulse(T, 80.0)
+    outside = np.array([-1.0, 0.0, 80.0, 100.0, 159.0, T, T + 80.0, T + 100.0])
+    np.testing.assert_array_equal(ramp.smooth_derivative(outside), 0.0)
+    assert np.all(ramp.smooth_derivative(np.array([1.0, 79.0, T + 1.0, T + 79.0])) != 0)
+    ac = ACPulse(T, 0.02)
+    np.testing.assert_array_equal(ac.smooth_derivative(np.array([-1.0, T + 1.0])), 0.0)
+    assert ac.smooth_derivative(np.array([-1.0])).dtype == np.float64
+    for pulse in (RectangularPulse(0.5), SmoothRampPulse(0.5, 0.5), GaussianPulse(0.5, 0.5), ACPulse(0.5, 1e-3)):
+        assert pulse.duration == 0.5  # durations and widths below 1 a.u. are fine
+    GaussianPulse(T, T)
+    with pytest.raises(ValueError, match="pulse frequency must be finite and > 0 Ha, got inf"):
+        ACPulse(T, float("inf"))
+
+
+@pytest.mark.parametrize("pulse", [RectangularPulse(50.0), GaussianPulse(100.0, 20.0)], ids=["rectangular", "gaussian"])
+def test_step_response_just_long_enough(pulse):
+    """Lags from the first jump or the start of the window to the last output: exactly enough passes."""
+    k = np.arange(10, 101)
+    first = min(10, int(np.floor(pulse.window()[0])), *(int(np.floor(tj)) for tj, _ in pulse.jumps()))
+    needed = 100 - first + 1
+    pulse_response(np.ones((needed, 1)), pulse, k, 1.0)
+    with pytest.raises(ValueError, match=rf"lags up to {needed - 1} are needed"):
+        pulse_response(np.ones((needed - 1, 1)), pulse, k, 1.0)

@@ -226,6 +226,14 @@ def test_equilibrium_stage_curves_and_scalars(chain):
         find_equilibrium(c, curve=(5.0, 4.0, 10))
     with pytest.raises(ValueError, match="expected the output of the chi stage"):
         find_equilibrium(chain["kernel"])
+    # the scan range and step reach the scan: a range above d_eq has no minimum, a step over half the
+    # range is refused, a curve from below 1 bohr is fine
+    with pytest.raises(ValueError):
+        find_equilibrium(c, d_min=6.0, d_max=GRID.d_max)
+    with pytest.raises(ValueError, match=r"d_step must be in \(0, \(d_max - d_min\)/2\] bohr, got 8.0"):
+        find_equilibrium(c, d_min=1.0, d_max=15.0, d_step=8.0)
+    half = find_equilibrium(c, d_max=GRID.d_max, curve=(0.5, 12.0, 3))
+    np.testing.assert_array_equal(half["d"].values, [0.5, 6.25, 12.0])
 
 
 @pytest.mark.parametrize("geometry", ["parallel", "perpendicular"])
@@ -407,6 +415,23 @@ def test_identity_checks(chain):
     check_same(chain["response"], chain["perp"], ("rs", "kernel"))
     with pytest.raises(ValueError, match=r"do not belong together; they differ in kernel"):
         check_same(k, rpa, ("rs", "kernel"))
+
+
+def test_scan_points_bounds():
+    from viscous_forces.core.statics import scan_points
+
+    np.testing.assert_allclose(scan_points(1.0, 2.0, 0.5), [1.0, 1.5, 2.0])
+    for bad in ((0.0, 2.0, 0.5), (2.0, 1.0, 0.1), (1.0, 2.0, 0.0), (1.0, 2.0, 0.51), (1.0, 2.0, 0.8)):
+        with pytest.raises(ValueError, match=r"need 0 < d_min < d_max|d_step must be in"):
+            scan_points(*bad)
+
+
+def test_kernel_stage_passes_the_parameters_to_the_zero_frequency_kernel():
+    """fxc_zero (the static limit on the dynamic nodes) with non-default parameters: MCP07 with PZ81."""
+    k = tabulate_kernel(RS, "mcp07", {"correlation": "PZ81"}, GRID, FREQ)
+    q = k["q_dyn"].values
+    np.testing.assert_array_equal(k["fxc_zero"].values, get_kernel("mcp07")(q, 0.0, RS, correlation="PZ81").real)
+    assert not np.allclose(k["fxc_zero"].values, get_kernel("mcp07")(q, 0.0, RS).real, rtol=1e-6)
 
 
 def test_describe_names_the_file_or_the_identity():

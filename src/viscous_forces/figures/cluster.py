@@ -44,13 +44,20 @@ def internal_motion(ds: xr.Dataset) -> np.ndarray:
     return disp - np.einsum("a,tai->ti", M, disp)[:, None, :] / M.sum()
 
 
+#: In-plane extents this close (ratio of singular values) count as no longest extent.
+ISOTROPIC = 0.9
+
+
 def motion_plane(ds: xr.Dataset) -> np.ndarray:
     """Orthonormal 2 x 3 basis of the plane that best holds the geometry and the internal motion.
 
     The two leading right-singular vectors of the centred positions and displacements (each set
     scaled so that its largest component is 1, the current direction added with weight 1e-3 to
     break ties), turned within the plane so that the first lies along the longest extent of the
-    geometry, signs fixed so that each vector's largest component is positive.
+    geometry, signs fixed so that each vector's largest component is positive.  A geometry without a
+    longest extent (second singular value at least :data:`ISOTROPIC` of the first, e.g. an
+    equilateral triangle) is turned so that the first vector lies along the current instead, so that
+    every panel of a figure shows it the same way round.
 
     Parameters
     ----------
@@ -61,7 +68,7 @@ def motion_plane(ds: xr.Dataset) -> np.ndarray:
     -------
     ndarray, shape (2, 3)
         Rows: the in-plane unit vectors (dimensionless), the first along the longest extent of the
-        geometry.
+        geometry (or along the current).
     """
     R = ds["positions"].values
     r = R - R.mean(axis=0)
@@ -72,8 +79,16 @@ def motion_plane(ds: xr.Dataset) -> np.ndarray:
     rows.append(ds["direction"].values[None, :] * 1e-3)  # breaks ties for a linear cluster at rest
     _, _, vt = np.linalg.svd(np.concatenate(rows), full_matrices=False)
     basis = vt[:2]
-    # turn within the plane so that the longest extent of the geometry lies along the first axis
+    # turn within the plane so that the longest extent of the geometry lies along the first axis; a
+    # geometry without one (within ISOTROPIC, e.g. an equilateral triangle) gets the current instead
     P = r @ basis.T
+    e = basis @ ds["direction"].values  # the current's in-plane components
+    s = np.linalg.svd(P, compute_uv=False) if np.abs(P).max() > 0 else np.zeros(2)
+    if s[1] >= ISOTROPIC * s[0] and np.linalg.norm(e) > 1e-6:
+        u = e / np.linalg.norm(e)
+        basis = np.array([u, [-u[1], u[0]]]) @ basis
+        basis[1] *= np.sign(basis[1][np.argmax(np.abs(basis[1]))])
+        return basis
     if np.abs(P).max() > 0:
         _, _, axes = np.linalg.svd(P, full_matrices=False)
         basis = axes @ basis
