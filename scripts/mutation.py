@@ -27,6 +27,7 @@ import argparse
 import ast
 import copy
 import datetime
+import difflib
 import json
 import os
 import platform
@@ -113,6 +114,17 @@ def load_results() -> dict[str, dict[str, int | None]]:
 
 
 def show(name: str) -> str:
+    """The unified diff of mutant ``name`` against its original function (from the mutated module;
+    ``mutmut show`` if the module cannot be read)."""
+    located = _locate(name)
+    if located is not None:
+        module_file, function, original = located
+        source = _SOURCES[module_file]
+        functions = _functions(module_file)
+        if function in functions and original in functions:
+            a, b = (ast.get_source_segment(source, functions[n]) for n in (original, function))
+            a, b = (text.replace(n, "f", 1).splitlines() for text, n in ((a, original), (b, function)))
+            return "\n".join(difflib.unified_diff(a, b, lineterm="", n=1))
     proc = subprocess.run([MUTMUT, "show", name], cwd=REPO, capture_output=True, text=True, check=False)
     return proc.stdout
 
@@ -215,29 +227,40 @@ KINDS = {
 _FUNCTIONS: dict[str, dict[str, ast.AST]] = {}
 
 
+_SOURCES: dict[Path, str] = {}
+
+
 def _functions(module_file: Path) -> dict[str, ast.AST]:
     """Every function definition (mutants and originals) in a mutated module, by name."""
     if module_file not in _FUNCTIONS:
-        tree = ast.parse(module_file.read_text())
+        _SOURCES[module_file] = module_file.read_text()
+        tree = ast.parse(_SOURCES[module_file])
         _FUNCTIONS[module_file] = {
             node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
     return _FUNCTIONS[module_file]
 
 
-def _function_pair(name: str) -> tuple[ast.AST, ast.AST] | None:
-    """The original and the mutated function of mutant ``name`` (``package.module.x_func__mutmut_N``),
-    from the mutated module under mutants/ (whole functions: a diff shows only a few lines)."""
+def _locate(name: str) -> tuple[Path, str, str] | None:
+    """Mutated module file, mutant function name and original function name of mutant ``name``."""
     dotted, _, function = name.rpartition(".")
     parts = dotted.split(".")
     for candidate in (Path(*parts).with_suffix(".py"), Path(*parts, "__init__.py")):
         module_file = REPO / "mutants" / "src" / candidate
         if module_file.exists():
-            break
-    else:
+            _functions(module_file)
+            return module_file, function, function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    return None
+
+
+def _function_pair(name: str) -> tuple[ast.AST, ast.AST] | None:
+    """The original and the mutated function of mutant ``name`` (``package.module.x_func__mutmut_N``),
+    from the mutated module under mutants/ (whole functions: a diff shows only a few lines)."""
+    located = _locate(name)
+    if located is None:
         return None
+    module_file, function, original = located
     functions = _functions(module_file)
-    original = function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
     if function not in functions or original not in functions:
         return None
     a, b = (

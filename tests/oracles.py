@@ -365,6 +365,39 @@ def lindhard_rpa_chi_mp(q, omega, rs, digits=40):
     return np.reshape(out, np.shape(q))
 
 
+def rpa_plasmon_mp(q, rs, digits=30):
+    r"""RPA plasmon: the zero of :math:`1 - (4\pi/q^2)\chi_s(q, \omega)` above the particle-hole continuum,
+    :math:`\omega > qk_F + q^2/2`, where :math:`\chi_s` is real (Lindhard with real logarithms), by the
+    Illinois method in ``digits``-digit arithmetic (mpmath); NaN where there is no sign change.
+    """
+    import mpmath
+
+    out = []
+    with mpmath.workdps(digits):
+        kF = mpmath.cbrt(9 * mpmath.pi / 4) / mpmath.mpf(rs)
+        wp = mpmath.sqrt(3 / mpmath.mpf(rs) ** 3)
+        for qq in np.ravel(q):
+            qq = mpmath.mpf(float(qq))
+            z = qq / (2 * kF)
+
+            def eps(w, qq=qq, z=z):
+                u = w / (qq * kF)
+                F = mpmath.mpf(1) / 2
+                for nu in (z - u, z + u):
+                    F += (1 - nu * nu) * mpmath.log(abs((nu + 1) / (nu - 1))) / (8 * z)
+                return 1 + 4 * mpmath.pi / qq**2 * kF / mpmath.pi**2 * F
+
+            lo = (qq * kF + qq * qq / 2) * (1 + mpmath.mpf(10) ** -20)
+            hi = 10 * wp + qq * kF + qq * qq
+            if not eps(lo) < 0 < eps(hi):
+                out.append(np.nan)
+                continue
+            out.append(
+                float(mpmath.findroot(eps, (lo, hi), solver="illinois", tol=mpmath.mpf(10) ** (-2 * digits // 3)))
+            )
+    return np.reshape(out, np.shape(q))
+
+
 def rpa_condition_number(q, chi):
     r"""Condition number :math:`|v\chi_s/(1 - v\chi_s)|` of Eq. (15) in the RPA, from :math:`\chi^h` itself.
 

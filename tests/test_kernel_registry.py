@@ -99,3 +99,23 @@ def test_check_positive_bounds():
         check_positive("x", 0.5, lo=1.0)
     with pytest.raises(ValueError, match="must be a positive number, got 'a'"):
         check_positive("x", "a")
+
+
+def test_kernel_input_refusals():
+    k = kernels.get_kernel("rpa")
+    with pytest.raises(ValueError, match=r"q must be real \(bohr\^-1\), got a complex array"):
+        k(np.array([1.0 + 0.5j]), 0.0, 2.0)
+    with pytest.raises(ValueError, match=r"q must be a real array of wave vectors \(bohr\^-1\), got 'x'"):
+        k("x", 0.0, 2.0)
+    with pytest.raises(ValueError, match=r"omega must be a real array of frequencies \(Ha\), got 'x'"):
+        k(1.0, "x", 2.0)
+    with pytest.raises(ValueError, match=r"q shape \(2,\) and omega shape \(3,\) do not broadcast"):
+        k(np.ones(2), np.ones(3), 2.0)
+
+
+def test_im_slope_uses_the_parameters():
+    q = np.array([0.5, 1.0, 2.0])
+    base = kernels.im_slope("rmcp07", q, 4.0)
+    other = kernels.im_slope("rmcp07", q, 4.0, c_prime=2.0)
+    assert np.all(base < 0) and np.all(np.abs(other - base) > 1e-6 * np.abs(base))
+    np.testing.assert_array_equal(kernels.im_slope("mcp07", q, 4.0, correlation="PZ81"), 0.0)

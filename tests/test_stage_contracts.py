@@ -443,3 +443,26 @@ def test_describe_names_the_file_or_the_identity():
     bare = xr.Dataset()
     bare.encoding["source"] = "x.nc"
     assert describe(bare) == "dataset file x.nc"
+
+
+def test_time_grid_resolves_smooth_edges_and_spans_the_window():
+    """dt = T/m with m = max(min_points_per_pulse, points_per_period per vibration period, 20 per smooth
+    edge); k from -before*m (or the pulse's start) to after*m inclusive."""
+    spec = TimeSpec(before=0.5, after=3.0, points_per_period=8, min_points_per_pulse=100)
+    k, dt = time_grid(make_pulse("rectangular", 1000.0), spec)
+    assert dt == 10.0 and k[0] == -50 and k[-1] == 300 and np.all(np.diff(k) == 1)
+    k, dt = time_grid(make_pulse("ramp", 1000.0, rise_time=0.01), spec)  # rise time 10 a.u.: 20 points
+    assert dt == pytest.approx(0.5, rel=1e-15) and k[-1] == 6000
+    k, dt = time_grid(make_pulse("gaussian", 1000.0, width=0.02), spec)  # width 20 a.u., centre T/2
+    assert dt == pytest.approx(1.0, rel=1e-15) and k[0] == -500 and k[-1] == 3000
+    k, dt = time_grid(make_pulse("rectangular", 1000.0), spec, omega_vib=0.2)  # 8 per 2 pi/0.2
+    assert 1000.0 / dt == math.ceil(1000.0 * 0.2 / (2 * math.pi) * 8)
+    g = make_pulse("gaussian", 100.0, width=1.0)  # window from -700: the grid starts before it
+    k, dt = time_grid(g, spec)
+    assert k[0] * dt < g.window()[0] and k[0] == math.floor(g.window()[0] / dt) - 1
+    m = 10**6  # (before + after) m = MAX_TIME_POINTS points is allowed, one step more is not
+    at_limit = TimeSpec(before=0.0, after=MAX_TIME_POINTS / m, min_points_per_pulse=m)
+    assert time_grid(make_pulse("rectangular", 1.0), at_limit)[0].size == MAX_TIME_POINTS + 2  # from k = -1
+    over = TimeSpec(before=0.0, after=(MAX_TIME_POINTS + 1) / m, min_points_per_pulse=m)
+    with pytest.raises(ValueError, match=r"the time grid would have \d+ points"):
+        time_grid(make_pulse("rectangular", 1.0), over)
