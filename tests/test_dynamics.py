@@ -275,3 +275,12 @@ def test_markov_step_response_is_causal():
     assert x.dtype == np.float64 and np.all(x[:2] == 0)
     np.testing.assert_allclose(x[2], m.C, rtol=1e-9)  # just after the jump
     np.testing.assert_allclose(x[3], -np.linalg.solve(m.A, m.B), rtol=1e-9)  # x' = A x + B -> -A^-1 B
+
+
+def test_solve_2x2_refuses_zero_and_non_finite_frequencies():
+    from viscous_forces.core.dynamics import Impurity, solve_2x2
+
+    imp, jt = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON), np.array([0.1 - 0.2j, 0.1 - 0.2j])
+    for omega in (np.array([0.0, 0.1]), np.array([0.1, np.inf]), np.array([np.nan, 0.1])):
+        with pytest.raises(ValueError, match=r"solve_2x2 needs finite omega != 0 Ha; use dc_limit\(\)"):
+            solve_2x2(omega, jt, jt, 0.01, imp, 0.01)

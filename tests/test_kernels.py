@@ -700,3 +700,13 @@ def test_mcp07_small_q_series_against_the_closed_form_in_40_digits(rs):
         first = 4 * mp.pi * co.B * (mp.expm1(-y) / mp.mpf(q) ** 2 + co.E * mp.mpf(q) ** 2 * mp.exp(-y))
         ref = first - 4 * mp.pi * co.C / mp.mpf(co.kF) ** 2 * y**2 / (1 + y**2)
         assert abs(mcp07.static_kernel(np.array([q]), rs)[0] / float(ref) - 1) < 1e-15
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c_prime", "d"])
+def test_rmcp07_module_function_checks_its_parameters_by_name(name):
+    """rmcp07.fxc called directly (not through the Kernel) checks each constant against [1e-3, 1e3]."""
+    q, w = np.array([1.0]), np.array([0.1])
+    assert np.isfinite(rmcp07.fxc(q, w, 2.0, **{name: 1e3})).all()
+    for bad in (0.9e-3, 1.1e3):
+        with pytest.raises(ValueError, match=rf"parameter {name} must be finite and > 0 in \[0.001, 1000\]"):
+            rmcp07.fxc(q, w, 2.0, **{name: bad})

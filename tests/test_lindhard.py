@@ -127,5 +127,6 @@ def test_continuity_across_series_threshold():
 def test_bad_input():
     with pytest.raises(ValueError, match="q must be"):
         lindhard(0.0, 0.1, KF)
-    with pytest.raises(ValueError, match="kF"):
-        lindhard(1.0, 0.1, -1.0)
+    for kF in (-1.0, 0.0, float("nan")):
+        with pytest.raises(ValueError, match=r"kF must be > 0 bohr\^-1, got"):
+            lindhard(1.0, 0.1, kF)

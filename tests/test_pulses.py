@@ -202,3 +202,28 @@ def test_step_response_just_long_enough(pulse):
     pulse_response(np.ones((needed, 1)), pulse, k, 1.0)
     with pytest.raises(ValueError, match=rf"lags up to {needed - 1} are needed"):
         pulse_response(np.ones((needed - 1, 1)), pulse, k, 1.0)
+
+
+def test_only_jump_pulses_answer_from_the_jumps():
+    """A smooth part is refused by type, however short: a 1 a.u. ramp on a 1000 a.u. pulse falls between
+    the samples of a 257-point scan of the window and was once taken for a rectangular pulse."""
+    step = lambda t: np.where(np.asarray(t) > 0, 1.0, 0.0)  # noqa: E731
+    for pulse in (SmoothRampPulse(T, 1.0), GaussianPulse(T, 1.0), ACPulse(T, 1e-3)):
+        with pytest.raises(NotImplementedError, match="has a smooth part"):
+            pulse.response(step, np.array([1.0]))
+    np.testing.assert_array_equal(ACPulse(T, 0.02).shape(np.array([0.0, T])), 0.0)  # open interval, like Eq. (14)
+    with pytest.raises(ValueError, match=r"pulse width \(sigma\) must be in \(0, T = 1000\] a.u., got 0.0"):
+        GaussianPulse(T, 0.0)
+
+
+def test_step_lags_counted_from_the_output_start_and_jumps_on_a_fine_grid():
+    """The output may start before the pulse (then its first index sets the lags needed), dt != 1, and a
+    jump 1e5 steps out that is off the grid by rounding only (3e-10 steps) is on it."""
+    pulse, dt = RectangularPulse(50.0), 0.5
+    k = np.arange(-5, 201)  # t from -2.5 to 100 a.u.
+    pulse_response(np.ones((206, 1)), pulse, k, dt)
+    with pytest.raises(ValueError, match="lags up to 205 are needed"):
+        pulse_response(np.ones((205, 1)), pulse, k, dt)
+    far = RectangularPulse(10000.000000000029)  # 1e5 steps of 0.1, 3e-10 steps off
+    V = pulse_response(np.ones((100011, 1)), far, np.arange(0, 100011), 0.1)
+    assert V[50, 0] == 1.0 and V[100005, 0] == 0.0
