@@ -38,6 +38,7 @@ def plugins(tmp_path, monkeypatch):
         EntryPoint("ep_first", f"vf_{tag}_first:KERNEL", ENTRY_POINT_GROUP),
         EntryPoint("ep_second", f"vf_{tag}_second:KERNEL", ENTRY_POINT_GROUP),
         EntryPoint("ep_bad", f"vf_{tag}_bad:KERNEL", ENTRY_POINT_GROUP),
+        EntryPoint("ep_gone", f"vf_{tag}_not_installed:KERNEL", ENTRY_POINT_GROUP),
     ]
 
     def entry_points(*, group):
@@ -55,7 +56,17 @@ def test_entry_point_kernels_are_found_listed_and_tracked(plugins):
         np.testing.assert_array_equal(kernel(np.array([1.0, 2.0]), 0.0, 2.0), [-0.5, -0.5])
         path, tag = plugins
         assert kernels.kernel_module_file(name) == str(path / f"vf_{tag}_{name[3:]}.py")
-    assert kernels.available_kernels() == ["alda", "ep_bad", "ep_first", "ep_second", "mcp07", "rmcp07", "rpa"]
+    assert kernels.available_kernels() == [
+        "alda",
+        "ep_bad",
+        "ep_first",
+        "ep_gone",
+        "ep_second",
+        "mcp07",
+        "rmcp07",
+        "rpa",
+    ]
+    assert kernels.kernel_module_file("ep_gone") is None  # its module is not installed: nothing to track
 
 
 def test_entry_point_refusals(plugins):

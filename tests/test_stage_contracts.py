@@ -466,3 +466,9 @@ def test_time_grid_resolves_smooth_edges_and_spans_the_window():
     over = TimeSpec(before=0.0, after=(MAX_TIME_POINTS + 1) / m, min_points_per_pulse=m)
     with pytest.raises(ValueError, match=r"the time grid would have \d+ points"):
         time_grid(make_pulse("rectangular", 1.0), over)
+
+
+def test_time_grid_resolves_an_ac_drive():
+    spec = TimeSpec(before=0.5, after=3.0, points_per_period=8, min_points_per_pulse=100)
+    _, dt = time_grid(make_pulse("ac", 1000.0, frequency=0.5), spec)  # period 12.57 a.u.: 8 points
+    assert 2 * math.pi / 0.5 / dt >= 8 and 1000.0 / dt == math.ceil(1000.0 * 0.5 / (2 * math.pi) * 8)
