@@ -112,6 +112,11 @@ def mutation_block(path: Path) -> str:
     """The summary of benchmarks/mutation.md: how it was run, the per-module table, the equivalent kinds."""
     text = path.read_text()
     head = text.split("## Surviving mutants")[0].strip().splitlines()[1:]  # drop the file's title
+    head = [line for line in head if not line.startswith("- `")]  # the argued equivalents: in the file
+    head = [
+        line.replace("(benchmarks/mutation_equivalents.yaml):", "(benchmarks/mutation_equivalents.yaml).")
+        for line in head
+    ]
     survivors = re.search(r"## Surviving mutants \((\d+)\)", text)
     tail = f"{survivors.group(1)} surviving mutants, each with its diff, are listed" if survivors else "Details are"
     return "\n".join(head).strip() + f"\n\n{tail} in `benchmarks/mutation.md` (`make mutation`)."
