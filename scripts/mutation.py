@@ -34,7 +34,6 @@ import platform
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -62,7 +61,7 @@ def skip_recognised_equivalents() -> int:
     for meta in sorted((REPO / "mutants" / "src").rglob("*.meta")):
         data = json.loads(meta.read_text())
         codes = data.get("exit_code_by_key", {})
-        changed = [name for name, code in codes.items() if code is None and equivalent_kind("", name)]
+        changed = [name for name, code in codes.items() if code is None and equivalent_kind(name)]
         for name in changed:
             codes[name] = SKIPPED
         if changed:
@@ -116,34 +115,13 @@ def load_results() -> dict[str, dict[str, int | None]]:
 def show(name: str) -> str:
     """The unified diff of mutant ``name`` against its original function (from the mutated module;
     ``mutmut show`` if the module cannot be read)."""
-    located = _locate(name)
-    if located is not None:
-        module_file, function, original = located
-        source = _SOURCES[module_file]
-        functions = _functions(module_file)
-        if function in functions and original in functions:
-            a, b = (ast.get_source_segment(source, functions[n]) for n in (original, function))
-            a, b = (text.replace(n, "f", 1).splitlines() for text, n in ((a, original), (b, function)))
-            return "\n".join(difflib.unified_diff(a, b, lineterm="", n=1))
+    found = _mutant_functions(name)
+    if found is not None:
+        source, original, mutant = found
+        a, b = (ast.get_source_segment(source, n).replace(n.name, "f", 1).splitlines() for n in (original, mutant))
+        return "\n".join(difflib.unified_diff(a, b, lineterm="", n=1))
     proc = subprocess.run([MUTMUT, "show", name], cwd=REPO, capture_output=True, text=True, check=False)
     return proc.stdout
-
-
-def _sides(diff: str) -> tuple[str, str]:
-    """The original and the mutated function from the unified diff that ``mutmut show`` prints."""
-    old, new = [], []
-    for line in diff.splitlines():
-        if line.startswith(("---", "+++", "@@", "#")):
-            continue
-        if line.startswith("-"):
-            old.append(line[1:])
-        elif line.startswith("+"):
-            new.append(line[1:])
-        else:
-            text = line[1:] if line.startswith(" ") else line
-            old.append(text)
-            new.append(text)
-    return textwrap.dedent("\n".join(old)), textwrap.dedent("\n".join(new))
 
 
 def _blank(node) -> None:
@@ -241,33 +219,20 @@ def _functions(module_file: Path) -> dict[str, ast.AST]:
     return _FUNCTIONS[module_file]
 
 
-def _locate(name: str) -> tuple[Path, str, str] | None:
-    """Mutated module file, mutant function name and original function name of mutant ``name``."""
+def _mutant_functions(name: str) -> tuple[str, ast.AST, ast.AST] | None:
+    """Source of the mutated module, original and mutated function definition of mutant ``name``
+    (``package.module.x_func__mutmut_N``): whole functions, where a diff shows only a few lines."""
     dotted, _, function = name.rpartition(".")
+    original = function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
     parts = dotted.split(".")
     for candidate in (Path(*parts).with_suffix(".py"), Path(*parts, "__init__.py")):
         module_file = REPO / "mutants" / "src" / candidate
         if module_file.exists():
-            _functions(module_file)
-            return module_file, function, function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+            functions = _functions(module_file)
+            if function in functions and original in functions:
+                return _SOURCES[module_file], functions[original], functions[function]
+            return None
     return None
-
-
-def _function_pair(name: str) -> tuple[ast.AST, ast.AST] | None:
-    """The original and the mutated function of mutant ``name`` (``package.module.x_func__mutmut_N``),
-    from the mutated module under mutants/ (whole functions: a diff shows only a few lines)."""
-    located = _locate(name)
-    if located is None:
-        return None
-    module_file, function, original = located
-    functions = _functions(module_file)
-    if function not in functions or original not in functions:
-        return None
-    a, b = (
-        ast.Module(body=[ast.fix_missing_locations(_renamed(functions[n]))], type_ignores=[])
-        for n in (original, function)
-    )
-    return a, b
 
 
 def _renamed(node):
@@ -276,27 +241,18 @@ def _renamed(node):
     return node
 
 
-def equivalent_kind(diff: str, name: str | None = None) -> str | None:
-    """The kind (a key of :data:`KINDS`) of an equivalent mutant, or None."""
-    pair = _function_pair(name) if name else None
-    if pair is None:
-        old, new = _sides(diff)
-        try:
-            pair = ast.parse(old), ast.parse(new)
-        except SyntaxError:
-            return None
-    a, b = pair
+def equivalent_kind(name: str) -> str | None:
+    """The kind (a key of :data:`KINDS`) of mutant ``name`` if it is recognised as equivalent, else None."""
+    found = _mutant_functions(name)
+    if found is None:
+        return None
+    a, b = (ast.Module(body=[ast.fix_missing_locations(_renamed(node))], type_ignores=[]) for node in found[1:])
     if ast.dump(a) == ast.dump(b):
         return None  # no visible change: leave it to a human
     for kind, transformer in (("text", _BlankText), ("dtype", _DropDtypeFloat), ("errstate", _DropErrstate)):
         if ast.dump(transformer().visit(copy.deepcopy(a))) == ast.dump(transformer().visit(copy.deepcopy(b))):
             return kind
     return None
-
-
-def message_only(diff: str) -> bool:
-    """True if the mutant changes nothing but text for people: error messages, long_name, descriptions."""
-    return equivalent_kind(diff) == "text"
 
 
 def _git_commit() -> str:
@@ -331,7 +287,7 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
                 equivalent += 1
                 argued.append((name, equivalents[name]))
                 continue
-            kind = equivalent_kind("", name) if code in (0, SKIPPED) else None
+            kind = equivalent_kind(name) if code in (0, SKIPPED) else None
             if kind:
                 equivalent += 1
                 kinds[kind] += 1
