@@ -340,6 +340,17 @@ def filon_reference(omega, f, t):
     return total
 
 
+def _lindhard_F_mp(z, u):
+    r""":math:`F = 1/2 + (1/8z)\sum_\pm (1-\nu_\pm^2)\,\mathrm{Log}[(\nu_\pm + 1)/(\nu_\pm - 1)]`, :math:`\nu_\pm = z \mp u`,
+    of :func:`lindhard_complex_log`, in the working precision of mpmath (u real or complex)."""
+    import mpmath
+
+    F = mpmath.mpf(1) / 2
+    for nu in (z - u, z + u):
+        F += (1 - nu * nu) * mpmath.log((nu + 1) / (nu - 1)) / (8 * z)
+    return F
+
+
 def lindhard_rpa_chi_mp(q, omega, rs, digits=40):
     r"""RPA :math:`\chi^h = \chi_s/(1 - (4\pi/q^2)\chi_s)` (Eq. 15, f_xc = 0) with :math:`\chi_s` from the
     complex-log formula of :func:`lindhard_complex_log`, in ``digits``-digit arithmetic (mpmath), point by
@@ -357,10 +368,7 @@ def lindhard_rpa_chi_mp(q, omega, rs, digits=40):
             qq, ww = mpmath.mpf(float(qq)), mpmath.mpf(float(ww))
             z = qq / (2 * kF)
             u = mpmath.mpc(ww / (qq * kF), mpmath.mpf(10) ** (-digits // 2))
-            F = mpmath.mpf(1) / 2
-            for nu in (z - u, z + u):
-                F += (1 - nu * nu) * mpmath.log((nu + 1) / (nu - 1)) / (8 * z)
-            chi_s = -kF / mpmath.pi**2 * F
+            chi_s = -kF / mpmath.pi**2 * _lindhard_F_mp(z, u)
             out.append(complex(chi_s / (1 - 4 * mpmath.pi / qq**2 * chi_s)))
     return np.reshape(out, np.shape(q))
 
@@ -380,12 +388,8 @@ def rpa_plasmon_mp(q, rs, digits=30):
             qq = mpmath.mpf(float(qq))
             z = qq / (2 * kF)
 
-            def eps(w, qq=qq, z=z):
-                u = w / (qq * kF)
-                F = mpmath.mpf(1) / 2
-                for nu in (z - u, z + u):
-                    F += (1 - nu * nu) * mpmath.log(abs((nu + 1) / (nu - 1))) / (8 * z)
-                return 1 + 4 * mpmath.pi / qq**2 * kF / mpmath.pi**2 * F
+            def eps(w, qq=qq, z=z):  # above the continuum both log arguments are positive: chi_s is real
+                return 1 + 4 * mpmath.pi / qq**2 * kF / mpmath.pi**2 * _lindhard_F_mp(z, w / (qq * kF))
 
             lo = (qq * kF + qq * qq / 2) * (1 + mpmath.mpf(10) ** -20)
             hi = 10 * wp + qq * kF + qq * qq
