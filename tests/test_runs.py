@@ -54,11 +54,11 @@ def runs(tmp_path_factory):
 
 def test_another_run_leaves_every_output_of_the_first_byte_identical(runs):
     """A second configuration, and then the clusters target of the first, change none of the first run's files."""
-    assert len(runs.first["results"]) > 60
+    assert len(runs.first["results"]) > 40
     now = _digests(runs.res)
     assert {k: now[k] for k in runs.first["results"]} == runs.first["results"]
     added = sorted(set(now) - set(runs.first["results"]))
-    assert added and all(a.startswith(("cluster/", "figures/cluster_", "benchmarks/")) for a in added), added
+    assert added and all(a.startswith(("cluster/", "figures/cluster_")) for a in added), added
     logs = _digests(runs.work / "logs" / "tiny")
     assert {k: logs[k] for k in runs.first["logs"]} == runs.first["logs"]
     # the second run wrote under its own name only

@@ -19,7 +19,7 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
 def copy_repository(dest: Path) -> Path:
-    """A copy of the workflow and the package (Snakefile, config.yaml, workflow/, src/, envs/) in ``dest``.
+    """A copy of the workflow and the package (Snakefile, config.yaml, workflow/, src/, envs/, profiles/) in ``dest``.
 
     Tests that edit code work on such a copy; :func:`run_snakemake` puts the copy's package first on
     PYTHONPATH, so that the workflow and its jobs run it.
@@ -28,7 +28,7 @@ def copy_repository(dest: Path) -> Path:
     for name in ("Snakefile", "config.yaml"):
         shutil.copy2(REPO / name, dest / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for name in ("workflow", "src", "envs"):
+    for name in ("workflow", "src", "envs", "profiles"):
         shutil.copytree(REPO / name, dest / name, ignore=ignore)
     return dest
 

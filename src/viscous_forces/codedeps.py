@@ -6,11 +6,18 @@ static (``ast``): every ``import`` statement counts, also inside functions, and 
 ``a.b.c`` loads the packages ``a`` and ``a.b`` first, so their ``__init__.py`` files count too.
 Kernel modules are found by name at run time (:func:`viscous_forces.core.kernels.get_kernel`), so
 no script imports them statically; the workflow adds the closure of the one kernel a job uses.
+
+Snakemake examines every input file of every job whenever it plans, so instead of the 20-40
+modules themselves a rule has one *code stamp* as its code input (:func:`fingerprint`,
+:func:`write_stamp`): a small file listing the content digest of each module, rewritten only when
+one of them changes.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -111,3 +118,58 @@ def package_closure(path, src_root) -> list[Path]:
                 seen.add(dep)
                 todo.append(dep)
     return sorted(seen)
+
+
+def fingerprint(files, root) -> str:
+    """The code fingerprint of ``files``: one line ``<sha256>  <path relative to root>`` per file, sorted.
+
+    Parameters
+    ----------
+    files : iterable of path-like
+        Source files (a rule's script and the package modules it loads).
+    root : path-like
+        The directory the paths are written relative to (the workflow's directory).
+
+    Returns
+    -------
+    str
+        The text of the fingerprint (it changes exactly when the content of a file changes, or
+        a file joins or leaves the set).
+    """
+    root = Path(root).resolve()
+    lines = []
+    for f in sorted({Path(f).resolve() for f in files}):
+        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {f.relative_to(root) if f.is_relative_to(root) else f}")
+    return "\n".join(lines) + "\n"
+
+
+def write_stamp(path, text: str) -> Path:
+    """Write ``text`` to ``path`` unless the file already holds exactly it (atomically).
+
+    A code stamp is a rule's single code input: its modification time changes only when the code
+    it fingerprints changes, so Snakemake reruns exactly the rules whose code changed.
+
+    Parameters
+    ----------
+    path : path-like
+        The stamp file; its directory is created.
+    text : str
+        Its content (:func:`fingerprint`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    try:
+        if path.read_text() == text:
+            return path
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return path

@@ -1,4 +1,4 @@
-"""Logging for workflow scripts: one logger writing to the rule's log file and to stderr."""
+"""Logging for workflow scripts: one logger per job, writing to the job's log file."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from pathlib import Path
 
 
 def script_logger(name: str, log_path: str | None = None) -> logging.Logger:
-    """Logger ``viscous_forces.<name>`` writing INFO records to ``log_path`` (if given) and stderr.
+    """Logger ``viscous_forces.<name>`` writing INFO records to the job's log file ``log_path``.
 
-    Also installs a ``sys.excepthook`` so that an uncaught error lands in the log file.
+    The job runner (:mod:`viscous_forces.jobs`) empties the log when the job starts, so the file is
+    appended to; without a log file the records go to standard error.
 
     Parameters
     ----------
     name : str
         Rule name, the suffix of the logger name.
     log_path : str, optional
-        The rule's log file (overwritten); its directory is created.
+        The rule's log file; its directory is created.
 
     Returns
     -------
@@ -26,21 +27,17 @@ def script_logger(name: str, log_path: str | None = None) -> logging.Logger:
     """
     logger = logging.getLogger(f"viscous_forces.{name}")
     logger.setLevel(logging.INFO)
-    logger.handlers.clear()
-    fmt = logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S")
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    for h in list(logger.handlers):
+        logger.removeHandler(h)
+        h.close()
     if log_path:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_path, mode="w"))
-    for h in handlers:
-        h.setFormatter(fmt)
-        logger.addHandler(h)
+        handler: logging.Handler = logging.FileHandler(log_path, mode="a")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
     logger.propagate = False
-
-    def excepthook(exc_type, exc, tb):  # an uncaught error also lands in the rule's log file
-        logger.error("%s failed", name, exc_info=(exc_type, exc, tb))
-
-    sys.excepthook = excepthook
     return logger
 
 
@@ -49,8 +46,8 @@ def log_path(snakemake_object) -> str | None:
 
     Parameters
     ----------
-    snakemake_object : snakemake.script.Snakemake
-        The ``snakemake`` object injected into a rule's script.
+    snakemake_object : snakemake.script.Snakemake or viscous_forces.jobs.Job
+        The ``snakemake`` object a rule's script sees.
 
     Returns
     -------

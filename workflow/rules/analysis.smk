@@ -49,14 +49,10 @@ rule make_vibration_table:
         ),
     log:
         f"{LOGS}/make_vibration_table/vibrations.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/make_vibration_table/vibrations.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         fit_efolds=cfg("analysis", "fit_efolds"),
-    script:
-        "../scripts/make_vibration_table.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule make_viscous_correction_table:
@@ -88,16 +84,12 @@ rule make_viscous_correction_table:
         ),
     log:
         f"{LOGS}/make_viscous_correction_table/viscous_correction.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/make_viscous_correction_table/viscous_correction.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         dynamic_kernel=DYNAMIC_KERNEL,
         static_kernel=STATIC_KERNEL,
         pointwise_threshold=cfg("analysis", "pointwise_threshold"),
-    script:
-        "../scripts/make_viscous_correction_table.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule compute_friction:
@@ -110,16 +102,12 @@ rule compute_friction:
         f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/compute_friction/{{kernel}}/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/compute_friction/{{kernel}}/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=lambda w: job_mb("compute_friction", config, float(w.rs)),
     params:
         impurity=impurity_params(),
-    script:
-        "../scripts/compute_friction.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule make_friction_table:
@@ -139,12 +127,8 @@ rule make_friction_table:
         ),
     log:
         f"{LOGS}/make_friction_table/friction_sweep.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/make_friction_table/friction_sweep.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
-    script:
-        "../scripts/make_friction_table.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule plot_friction_sweep:
@@ -165,14 +149,10 @@ rule plot_friction_sweep:
         ),
     log:
         f"{LOGS}/plot_friction_sweep/friction_sweep.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_friction_sweep/friction_sweep.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         plot=cfg_keys("plot", APPEARANCE),
-    script:
-        "../scripts/plot_friction_sweep.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule sweep:

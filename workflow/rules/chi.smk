@@ -7,14 +7,10 @@ rule compute_chi:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/compute_chi/{{kernel}}/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/compute_chi/{{kernel}}/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=lambda w: job_mb("compute_chi", config, float(w.rs)),
-    script:
-        "../scripts/compute_chi.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule compute_chi_map:
@@ -26,14 +22,11 @@ rule compute_chi_map:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc",
     log:
         f"{LOGS}/compute_chi_map/{{kernel}}/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/compute_chi_map/{{kernel}}/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
+    priority: 1  # first: the maps need no other job and their figure is the longest job
     resources:
         mem_mb=job_mb("compute_chi_map", config),
     params:
         kernel_params=lambda w: kernel_params(w.kernel),
         chi_map=cfg("chi_map"),
-    script:
-        "../scripts/compute_chi_map.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

@@ -24,10 +24,6 @@ rule simulate_cluster:
         f"{RESULTS}/cluster/{{kernel}}/rs{{rs}}_{{cluster}}.nc",
     log:
         f"{LOGS}/simulate_cluster/{{kernel}}/rs{{rs}}_{{cluster}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/simulate_cluster/{{kernel}}/rs{{rs}}_{{cluster}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=job_mb("simulate_cluster", config),
     params:
@@ -36,8 +32,8 @@ rule simulate_cluster:
         frequency=cfg_keys("frequency", ("response_density", "max_time_error")),
         time=cfg("time"),
         pulse=cfg_keys("pulse", ("shape", "rise_time", "width", "frequency")),
-    script:
-        "../scripts/simulate_cluster.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule plot_cluster_paths:
@@ -58,14 +54,10 @@ rule plot_cluster_paths:
         ),
     log:
         f"{LOGS}/plot_cluster_paths/{{cluster}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_cluster_paths/{{cluster}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         plot=cfg_keys("plot", APPEARANCE),
-    script:
-        "../scripts/plot_cluster_paths.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule animate_cluster:
@@ -81,14 +73,10 @@ rule animate_cluster:
         ),
     log:
         f"{LOGS}/animate_cluster/{{cluster}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/animate_cluster/{{cluster}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         plot=cfg_keys("plot", APPEARANCE),
-    script:
-        "../scripts/animate_cluster.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 CLUSTER_OUTPUTS = expand(

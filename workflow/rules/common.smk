@@ -16,13 +16,16 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
         f"{workflow.basedir} or set PYTHONPATH={SRC}"
     )
 
-from viscous_forces.codedeps import package_closure
+from viscous_forces import jobs
+
+jobs.coalesce_scheduler_wakeups()
+from viscous_forces.codedeps import fingerprint, package_closure, write_stamp
 from viscous_forces.config import check_run_name, load_schema, rs_label
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
 from viscous_forces.core.kernels import get_kernel, kernel_module_file
 from viscous_forces.core.dynamics import get_impurity
-from viscous_forces.figures.velocities import FIGURE_QUANTITIES
+from viscous_forces.figures import FIGURE_QUANTITIES
 
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
@@ -68,15 +71,60 @@ def canonical(obj):
     return obj
 
 
+#: One code stamp per rule script and per kernel (viscous_forces.codedeps.write_stamp), shared by
+#: every run in this working directory: a rule's code input, rewritten only when its code changes.
+CODE_STAMPS = Path("results") / ".code"
+_STAMPS = {}
+
+
+def code_stamp(name, files):
+    """The code stamp ``results/.code/<name>.txt`` of ``files``, brought up to date."""
+    if name not in _STAMPS:
+        path = CODE_STAMPS / f"{name}.txt"
+        try:
+            write_stamp(path, fingerprint(files, workflow.basedir))
+        except OSError as exc:
+            raise WorkflowError(
+                f"cannot write {path} in {Path.cwd()} ({exc.strerror or exc}): the workflow "
+                "writes its results here; run it in a directory you can write to"
+            ) from None
+        _STAMPS[name] = str(path)
+    return _STAMPS[name]
+
+
 def code(script):
-    """The package modules that ``workflow/scripts/<script>.py`` imports (its code inputs)."""
-    return [str(p) for p in package_closure(SCRIPTS / f"{script}.py", SRC)]
+    """The code input of a rule: the stamp of its script ``workflow/scripts/<script>.py`` and
+    of the package modules that the script imports."""
+    path = SCRIPTS / f"{script}.py"
+    return code_stamp(f"rule_{script}", [path, *package_closure(path, SRC)])
+
+
+def run_script(name, input, output, params, wildcards, log):
+    """A rule's ``run:`` block: run ``workflow/scripts/<rule>.py`` for this job (viscous_forces.jobs).
+
+    In Snakemake's own process (a local run) the job runs in a process forked from the job
+    server; in a process that Snakemake started for this one job (a cluster job step, or a run
+    without ``force-use-threads``) it runs right here.
+    """
+    job = jobs.Job.from_snakemake(
+        name, SCRIPTS / f"{name}.py", input, output, params, wildcards, log
+    )
+    jobs.run(job, fork=workflow.is_main_process)
+
+
+onstart:
+    # the job server imports, once per run, every module that a job could import
+    if workflow.is_main_process:
+        jobs.start_server(jobs.server_modules(sorted(SCRIPTS.glob("*.py")), SRC))
 
 
 def kernel_code(wildcards):
-    """The modules of one kernel (its module and what it imports): tabulate_kernel's extra inputs."""
+    """The code stamp of one kernel (its module and what it imports): extra code input of the
+    rules that evaluate the kernel."""
     path = kernel_module_file(wildcards.kernel)
-    return [str(p) for p in package_closure(path, SRC)] if path else []
+    if path is None:  # a kernel of another installed package: not tracked
+        return []
+    return code_stamp(f"kernel_{wildcards.kernel}", package_closure(path, SRC))
 
 
 def kernel_params(kernel):

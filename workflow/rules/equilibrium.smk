@@ -7,14 +7,10 @@ rule find_equilibrium:
         f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/find_equilibrium/{{kernel}}/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/find_equilibrium/{{kernel}}/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=lambda w: job_mb("find_equilibrium", config, float(w.rs)),
     params:
         equilibrium=cfg("equilibrium"),
         d_max=cfg("grid", "d_max"),
-    script:
-        "../scripts/find_equilibrium.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

@@ -20,14 +20,10 @@ rule plot_potential:
         ),
     log:
         f"{LOGS}/plot_potential/fig1.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_potential/fig1.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         plot=cfg_keys("plot", APPEARANCE),
-    script:
-        "../scripts/plot_potential.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule plot_velocities:
@@ -49,16 +45,12 @@ rule plot_velocities:
         ),
     log:
         f"{LOGS}/plot_velocities/fig{{fig}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_velocities/fig{{fig}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     params:
         plot=cfg_keys("plot", APPEARANCE + ("time_unit",)),
         kernels=KERNEL_NAMES,
         rs=[float(r) for r in RS],
-    script:
-        "../scripts/plot_velocities.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule plot_chi_map:
@@ -77,11 +69,8 @@ rule plot_chi_map:
         ),
     log:
         f"{LOGS}/plot_chi_map/chi_map.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/plot_chi_map/chi_map.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
+    priority: 1
     params:
         plot=cfg_keys("plot", APPEARANCE),
-    script:
-        "../scripts/plot_chi_map.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

@@ -7,15 +7,11 @@ rule tabulate_kernel:
         f"{RESULTS}/kernel/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/tabulate_kernel/{{kernel}}/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/tabulate_kernel/{{kernel}}/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=lambda w: job_mb("tabulate_kernel", config, float(w.rs)),
     params:
         kernel_params=lambda w: kernel_params(w.kernel),
         grid=cfg("grid"),
         frequency=cfg_keys("frequency", ("omega_max", "omega_min", "points_per_decade")),
-    script:
-        "../scripts/tabulate_kernel.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

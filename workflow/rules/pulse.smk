@@ -7,14 +7,10 @@ rule derive_pulse:
         f"{RESULTS}/pulse/rs{{rs}}.nc",
     log:
         f"{LOGS}/derive_pulse/rs{{rs}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/derive_pulse/rs{{rs}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=job_mb("derive_pulse", config),
     params:
         decay_times=cfg("pulse", "decay_times"),
         duration=lambda w: explicit_duration(w.rs),
-    script:
-        "../scripts/derive_pulse.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

@@ -8,10 +8,6 @@ rule solve_response:
         f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
         f"{LOGS}/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=lambda w: job_mb("solve_response", config, float(w.rs)),
     params:
@@ -19,5 +15,5 @@ rule solve_response:
         direct_field=cfg("direct_field_sign"),
         response_density=cfg("frequency", "response_density"),
         max_time_error=cfg("frequency", "max_time_error"),
-    script:
-        "../scripts/solve_response.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

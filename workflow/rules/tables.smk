@@ -20,12 +20,8 @@ rule make_summary_table:
         ),
     log:
         f"{LOGS}/make_summary_table/summary.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/make_summary_table/summary.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
-    script:
-        "../scripts/make_summary_table.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)
 
 
 rule make_impurity_table:
@@ -54,9 +50,5 @@ rule make_impurity_table:
         ),
     log:
         f"{LOGS}/make_impurity_table/impurities.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/make_impurity_table/impurities.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
-    script:
-        "../scripts/make_impurity_table.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

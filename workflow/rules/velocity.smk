@@ -8,14 +8,10 @@ rule compute_velocity:
         f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
         f"{LOGS}/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.tsv"
-    conda:
-        "../../envs/viscous-forces.yaml"
     resources:
         mem_mb=job_mb("compute_velocity", config),
     params:
         time=cfg("time"),
         pulse=cfg_keys("pulse", ("shape", "rise_time", "width", "frequency")),
-    script:
-        "../scripts/compute_velocity.py"
+    run:
+        run_script(rule, input, output, params, wildcards, log)

@@ -99,7 +99,13 @@ def plot_chi_map(datasets: Sequence[xr.Dataset], paths: Sequence[str], opts: Plo
                 x, y = ds["q_over_kF"].values, ds["omega_over_omega_p"].values
                 wp = float(ds["omega"].values[-1] / y[-1])
                 loss = np.where(ds["loss"].values > 0, ds["loss"].values, np.nan)
-                image = ax.pcolormesh(x, y, loss.T, norm=norm, cmap="magma", shading="nearest", rasterized=True)
+                # the map's grid is regular: an image with one pixel per (q, omega) point, centred on it
+                dx, dy = (x[-1] - x[0]) / (len(x) - 1), (y[-1] - y[0]) / (len(y) - 1)
+                extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
+                image = ax.imshow(
+                    loss.T, norm=norm, cmap="magma", origin="lower", extent=extent, aspect="auto",
+                    interpolation="nearest",
+                )  # fmt: skip
                 ax.set_facecolor("black")  # zero loss (outside the continuum, static kernels)
                 for edge in ("continuum_lower", "continuum_upper"):
                     ax.plot(x, ds[edge].values / wp, color="white", lw=0.8, ls="--")

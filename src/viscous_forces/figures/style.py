@@ -136,9 +136,11 @@ def save(fig, paths: Sequence[str], dpi: int) -> None:
     dpi : int
         Resolution of raster formats.
     """
-    for p in paths:
+    for i, p in enumerate(paths):
         meta = {"CreationDate": None} if str(p).endswith(".pdf") else {}
         fig.savefig(p, dpi=dpi, metadata=meta)
+        if i == 0 and fig.get_layout_engine() is not None:
+            fig.set_layout_engine("none")  # the layout of the first file holds for the others
     plt.close(fig)
 
 

@@ -14,15 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from . import FIGURE_QUANTITIES
 from .style import PlotOptions, rc, save, time_axis
 
-#: Figure number -> (geometry, velocity variable).
-FIGURE_QUANTITIES = {
-    2: ("parallel", "v_cm"),
-    3: ("perpendicular", "v_cm"),
-    4: ("parallel", "v_rel"),
-    5: ("perpendicular", "v_rel"),
-}
 #: An oscillation is a run of at least MIN_MAXIMA local maxima, none further from the next than
 #: GAP_FACTOR times their median spacing, whose peak-to-peak height reaches MIN_HEIGHT of max |v|.
 MIN_MAXIMA, GAP_FACTOR, MIN_HEIGHT = 8, 3.0, 0.05

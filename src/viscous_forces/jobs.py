@@ -1,0 +1,473 @@
+"""How the workflow runs the script of a rule: one process per job, without a fresh interpreter.
+
+A local run starts one *job server* (:func:`start_server`): a Python process that imports numpy,
+scipy, xarray, netCDF4, matplotlib and the package once and then forks a child for every job
+(``multiprocessing``'s forkserver).  Each job therefore runs in a process of its own, as with
+Snakemake's ``script:`` directive (its own memory, matplotlib and HDF5 state, one BLAS thread, a
+crash kills the job and not the run), but starts in milliseconds instead of the second that a new
+interpreter and its imports take.  Where a process is already dedicated to one job (a SLURM job
+step, or Snakemake's per-job subprocess when threads are not forced), the script runs in that
+process instead (:func:`run` with ``fork=False``).
+
+Every job writes its own log file: what the script logs, and in a forked child also every
+warning and message on its standard output and error; then its traceback if it fails, and as its
+last line the job's own wall time, CPU time and peak memory (:data:`TIMING`), which
+:func:`read_timing` reads back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import resource
+import runpy
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Environment of every job: one thread for the BLAS and OpenMP libraries (what Snakemake gives a
+#: one-thread job), so that two jobs on two cores do not oversubscribe them and results do not
+#: depend on the number of threads.
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "GOTO_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+    )
+}
+
+#: Environment variable that gives the job server the path of this process's main script.
+MAIN_PATH = "VISCOUS_FORCES_MAIN_PATH"
+
+#: The last line of a finished job's log; :func:`read_timing` parses it.
+TIMING = "job {rule} finished: wall {wall:.3f} s, cpu {cpu:.3f} s, max RSS {rss:.0f} MiB"
+_TIMING = re.compile(r"job (\w+) finished: wall ([0-9.]+) s, cpu ([0-9.]+) s, max RSS ([0-9.]+) MiB")
+
+
+class Named(list):
+    """A list whose entries may also have names (attribute access), like Snakemake's ``Namedlist``.
+
+    Parameters
+    ----------
+    items : iterable
+        The entries, in order.
+    names : mapping, optional
+        Name -> value (a value may be a list of entries, e.g. the files of an ``expand``).
+    """
+
+    def __init__(self, items: Iterable = (), names: Mapping[str, Any] | None = None):
+        super().__init__(items)
+        self._names = dict(names or {})
+
+    def __getattr__(self, name: str):
+        names = self.__dict__.get("_names", {})
+        if name in names:
+            return names[name]
+        raise AttributeError(name)
+
+    def keys(self):
+        """The names.
+
+        Returns
+        -------
+        KeysView
+            The names of the named entries.
+        """
+        return self._names.keys()
+
+    def items(self):
+        """Name-value pairs of the named entries.
+
+        Returns
+        -------
+        ItemsView
+            (name, value) pairs.
+        """
+        return self._names.items()
+
+
+def _plain(value):
+    """Snakemake's file and list types as plain str and list (picklable without Snakemake)."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _named(namedlist) -> Named:
+    names = dict(namedlist.items()) if hasattr(namedlist, "items") else {}
+    return Named(_plain(list(namedlist)), {k: _plain(v) for k, v in names.items()})
+
+
+@dataclass(frozen=True)
+class Job:
+    """One workflow job: what a rule's script reads as ``snakemake`` (input, output, params, ...).
+
+    Attributes
+    ----------
+    rule : str
+        Rule name.
+    script : str
+        Path of the script to run.
+    input, output, params, wildcards, log : Named
+        As Snakemake gives them to a script.
+    workdir : str
+        Working directory the paths are relative to.
+    """
+
+    rule: str
+    script: str
+    input: Named = field(default_factory=Named)
+    output: Named = field(default_factory=Named)
+    params: Named = field(default_factory=Named)
+    wildcards: Named = field(default_factory=Named)
+    log: Named = field(default_factory=Named)
+    workdir: str = "."
+    threads: int = 1
+
+    @classmethod
+    def from_snakemake(cls, rule, script, input, output, params, wildcards, log) -> Job:
+        """The job of a ``run:`` block, from the objects Snakemake passes to it.
+
+        Parameters
+        ----------
+        rule : str
+            Rule name.
+        script : path-like
+            The rule's script.
+        input, output, params, wildcards, log : snakemake.io.Namedlist
+            As Snakemake passes them to a ``run:`` block; copied as plain strings and lists.
+
+        Returns
+        -------
+        Job
+            The job, with the current directory as its working directory.
+        """
+        return cls(
+            rule=str(rule),
+            script=str(script),
+            input=_named(input),
+            output=_named(output),
+            params=_named(params),
+            wildcards=_named(wildcards),
+            log=_named(log),
+            workdir=os.getcwd(),
+        )
+
+    @property
+    def log_file(self) -> str | None:
+        """The job's log file.
+
+        Returns
+        -------
+        str or None
+            The first log file of the job, None if it has none.
+        """
+        return str(self.log[0]) if self.log else None
+
+    def describe(self) -> str:
+        """How messages name the job.
+
+        Returns
+        -------
+        str
+            The rule and its wildcards, e.g. ``tabulate_kernel (kernel=rpa, rs=6)``.
+        """
+        wc = ", ".join(f"{k}={v}" for k, v in self.wildcards.items() if v != "")
+        return f"{self.rule} ({wc})" if wc else self.rule
+
+
+class JobError(RuntimeError):
+    """A job's script failed; the message is its error, the log holds the traceback."""
+
+
+# --------------------------------------------------------------------------------------------
+# running a job
+# --------------------------------------------------------------------------------------------
+
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _execute(job: Job, forked: bool) -> dict:
+    """Run the job's script in this process; return its timing; raise on failure (traceback logged)."""
+    os.chdir(job.workdir)
+    log = job.log_file
+    if log:
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        Path(log).write_text("")
+        if forked:  # everything the job prints, warnings of C libraries included, goes to its log
+            sys.stdout.flush()
+            sys.stderr.flush()
+            fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.close(fd)
+    cpu_clock = time.process_time if forked else time.thread_time
+    t0, c0 = time.perf_counter(), cpu_clock()
+    try:
+        runpy.run_path(job.script, init_globals={"snakemake": job}, run_name="__snakemake_job__")
+    except BaseException as exc:
+        text = "".join(traceback.format_exception(exc))
+        if log:
+            with open(log, "a") as fh:
+                fh.write(f"{job.describe()} failed:\n{text}")
+        raise
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    timing = {"wall": time.perf_counter() - t0, "cpu": cpu_clock() - c0, "rss": _max_rss_mib()}
+    if log:
+        with open(log, "a") as fh:
+            fh.write(TIMING.format(rule=job.rule, **timing) + "\n")
+    return timing
+
+
+def _child(job: Job, conn) -> None:
+    """Body of a forked job process: run the job, send back ("ok", timing) or ("error", message)."""
+    try:
+        conn.send(("ok", _execute(job, forked=True)))
+    except BaseException as exc:  # every failure, interruptions included, is reported to the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run(job: Job, fork: bool = True) -> dict:
+    """Run ``job``: in a child of the job server (``fork``), or in this process.
+
+    Parameters
+    ----------
+    job : Job
+        The job.
+    fork : bool
+        True in Snakemake's main process (local runs: each job in its own forked process); False
+        where the process is already dedicated to the job (a SLURM job step, a debugging run).
+
+    Returns
+    -------
+    dict
+        ``wall`` and ``cpu`` (s) and ``rss`` (MiB) of the job, as logged.
+
+    Raises
+    ------
+    JobError
+        If the script raises (the message is its error; the traceback is in the job's log) or its
+        process dies (the message names the signal).
+    """
+    if not fork:
+        try:
+            return _execute(job, forked=False)
+        except Exception as exc:
+            raise JobError(_failure(job, f"{type(exc).__name__}: {exc}")) from exc
+    ctx = multiprocessing.get_context("forkserver")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(job, send), name=job.describe())
+    proc.start()
+    send.close()
+    try:
+        status, payload = receive.recv()
+    except EOFError:  # the child died without a word: a signal or os._exit
+        status, payload = "died", None
+    finally:
+        receive.close()
+        proc.join()
+    if status == "ok":
+        return payload
+    if status == "died":
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise JobError(_failure(job, f"its process died ({how})"))
+    raise JobError(_failure(job, payload))
+
+
+def _failure(job: Job, what: str) -> str:
+    where = f"; the traceback is in {job.log_file}" if job.log_file else ""
+    return f"{job.describe()} failed: {what}{where}"
+
+
+# --------------------------------------------------------------------------------------------
+# the job server
+# --------------------------------------------------------------------------------------------
+
+
+def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
+    """Modules for the job server to import once: every module that ``files`` import anywhere.
+
+    Imports inside functions count too (the package imports some libraries lazily), so that no
+    job imports a module the server could have imported once.
+
+    Parameters
+    ----------
+    files : iterable of path-like
+        Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
+        read, not run; relative imports are left out (their absolute names are in the list when
+        the package's own modules are among ``files``).
+
+    Returns
+    -------
+    list of str
+        Module names in the order found, without repeats.
+    """
+    import ast
+
+    names = []
+    for path in files:
+        for node in ast.walk(ast.parse(Path(path).read_text())):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return list(dict.fromkeys(n for n in names if n != "__future__"))
+
+
+def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str) -> list[str]:
+    """What the job server imports: every module that a job could import.
+
+    That is the package modules the scripts load (:func:`viscous_forces.codedeps.package_closure`)
+    and every kernel module (kernels are found by name when a job runs), then every other module
+    those files and the scripts import, also inside functions (:func:`preload_modules`).
+
+    Parameters
+    ----------
+    scripts : iterable of path-like
+        The rules' scripts.
+    src : path-like
+        The directory holding the package.
+
+    Returns
+    -------
+    list of str
+        Module names, the package's first.
+    """
+    from .codedeps import package_closure
+
+    root = Path(src).resolve()
+    scripts = [Path(s) for s in scripts]
+    files = {f for s in scripts for f in package_closure(s, root)}
+    for kernel in sorted(root.glob("viscous_forces/core/kernels/*.py")):
+        files.update(package_closure(kernel, root))
+    names = []
+    for f in sorted(files):
+        parts = list(f.relative_to(root).with_suffix("").parts)
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return list(dict.fromkeys(names + preload_modules(scripts + sorted(files))))
+
+
+def start_server(modules: Iterable[str]) -> None:
+    """Start the job server (once per process), importing ``modules`` in it, with :data:`ONE_THREAD`.
+
+    The server is a fresh interpreter started in the background; it stops when this process
+    exits.
+
+    Parameters
+    ----------
+    modules : iterable of str
+        Module names (:func:`server_modules`); :mod:`viscous_forces.jobserver` is imported last.
+    """
+    from multiprocessing import forkserver
+
+    # last: exercise what the jobs use on first call (netCDF4, xarray's backends, matplotlib's fonts)
+    modules = [m for m in modules if m != "viscous_forces.jobserver"] + ["viscous_forces.jobserver"]
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(modules)
+    env = dict(ONE_THREAD)
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
+        # Each child would run this process's main script again (multiprocessing prepares a
+        # child from the path of __main__; for `snakemake` that imports its whole command line,
+        # about 2 s), unless the server's __main__ already has that path: the server sets it.
+        env[MAIN_PATH] = os.path.normpath(os.path.join(os.getcwd(), main.__file__))
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the server's environment, copied when it is spawned
+    try:
+        forkserver.ensure_running()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def read_timing(log: os.PathLike | str) -> dict | None:
+    """The timing line of a job's log: ``rule``, ``wall``, ``cpu`` (s), ``rss`` (MiB); None if absent.
+
+    Parameters
+    ----------
+    log : path-like
+        A job's log file.
+
+    Returns
+    -------
+    dict or None
+        The job's own timing, or None for a log without it (a failed or unfinished job).
+    """
+    try:
+        text = Path(log).read_text(errors="replace")
+    except OSError:
+        return None
+    found = _TIMING.findall(text)
+    if not found:
+        return None
+    rule, wall, cpu, rss = found[-1]
+    return {"rule": rule, "wall": float(wall), "cpu": float(cpu), "rss": float(rss)}
+
+
+# --------------------------------------------------------------------------------------------
+# Snakemake's scheduler
+# --------------------------------------------------------------------------------------------
+
+
+def coalesce_scheduler_wakeups() -> None:
+    """Make Snakemake's scheduler keep one pending wake-up timer instead of one per loop pass.
+
+    Snakemake 9 (``JobScheduler._schedule_reevalutation``) starts a new one-second timer thread
+    after every pass of its scheduling loop, and every finished job starts another pass, so the
+    timers multiply: after n finished jobs the loop runs about n times a second, each pass
+    examining every input file of every ready job, and Python waits for the last timers before it
+    exits.  This keeps a single timer (daemonic) whose wake-up is no later than any that was asked
+    for, which leaves what the scheduler decides unchanged.
+    """
+    import threading
+
+    from snakemake.scheduling import job_scheduler
+
+    cls = job_scheduler.JobScheduler
+    if getattr(cls, "_viscous_forces_coalesced", False):
+        return
+    lock = threading.Lock()
+
+    def schedule_reevaluation(self, delay) -> None:
+        due = time.monotonic() + delay
+        with lock:
+            pending = self.__dict__.get("_vf_due")
+            if pending is not None and time.monotonic() < pending <= due:
+                return
+            self.__dict__["_vf_due"] = due
+
+        def wake():
+            with lock:
+                if self.__dict__.get("_vf_due") == due:
+                    self.__dict__["_vf_due"] = None
+            self._open_jobs.release()
+
+        timer = threading.Timer(delay, wake)
+        timer.daemon = True
+        timer.start()
+
+    cls._schedule_reevalutation = schedule_reevaluation
+    cls._viscous_forces_coalesced = True

@@ -1,0 +1,198 @@
+"""The job runner of the workflow (viscous_forces.jobs): every job in a process of its own, forked
+from one job server, with its own log, timing and error; concurrent netCDF reads and writes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from viscous_forces import jobs
+from viscous_forces.io import read_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPTS = REPO / "workflow" / "scripts"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server():
+    """One job server for the module, preloading what the workflow's jobs import."""
+    jobs.start_server(["viscous_forces.io", "viscous_forces.logs", "xarray", "netCDF4"])
+
+
+def make_job(tmp_path: Path, body: str, name: str = "probe", **extra) -> jobs.Job:
+    script = tmp_path / f"{name}.py"
+    script.write_text(textwrap.dedent(body))
+    log = tmp_path / "logs" / f"{name}.log"
+    out = tmp_path / f"{name}.out"
+    return jobs.Job(
+        rule=name,
+        script=str(script),
+        output=jobs.Named([str(out)]),
+        log=jobs.Named([str(log)]),
+        params=jobs.Named([], extra),
+        wildcards=jobs.Named(["6"], {"rs": "6"}),
+        workdir=str(tmp_path),
+    )
+
+
+def test_a_job_runs_in_a_forked_process_with_its_own_log_and_timing(tmp_path):
+    job = make_job(
+        tmp_path,
+        """
+        import os, sys, warnings
+        print("to stdout")
+        print("to stderr", file=sys.stderr)
+        warnings.warn("a warning of the job")
+        os.write(2, b"written by C code to fd 2\\n")
+        blas = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+        open(snakemake.output[0], "w").write(f"{os.getpid()} {snakemake.params.value} {snakemake.wildcards.rs} {blas}")
+        """,
+        value=42,
+    )
+    timing = jobs.run(job)
+    pid, value, rs, *blas = Path(job.output[0]).read_text().split(" ", 3)
+    assert int(pid) != os.getpid() and value == "42" and rs == "6"
+    assert "'OPENBLAS_NUM_THREADS': '1'" in blas[0] and "'OMP_NUM_THREADS': '1'" in blas[0]
+    log = Path(job.log_file).read_text()
+    for text in ("to stdout", "to stderr", "a warning of the job", "written by C code to fd 2"):
+        assert text in log, text
+    logged = jobs.read_timing(job.log_file)
+    assert logged["rule"] == "probe" and logged["rss"] == pytest.approx(timing["rss"], abs=0.5)
+    assert logged["wall"] == pytest.approx(timing["wall"], abs=1e-3)
+    assert logged["cpu"] == pytest.approx(timing["cpu"], abs=1e-3)
+    assert 0 <= timing["cpu"] <= timing["wall"] + 0.05 and timing["rss"] > 10
+
+
+def test_the_log_is_emptied_when_the_job_starts(tmp_path):
+    job = make_job(tmp_path, "open(snakemake.output[0], 'w').write('x')")
+    Path(job.log_file).parent.mkdir(parents=True)
+    Path(job.log_file).write_text("an old run\n" * 100)
+    jobs.run(job)
+    assert "an old run" not in Path(job.log_file).read_text()
+
+
+def test_a_failing_job_raises_its_error_and_logs_the_traceback(tmp_path):
+    job = make_job(tmp_path, "def deep():\n    raise ValueError('no stable equilibrium in [9, 10] bohr')\ndeep()\n")
+    with pytest.raises(jobs.JobError) as err:
+        jobs.run(job)
+    text = str(err.value)
+    assert "probe (rs=6) failed: ValueError: no stable equilibrium in [9, 10] bohr" in text
+    assert job.log_file in text
+    log = Path(job.log_file).read_text()
+    assert "Traceback" in log and "in deep" in log and "no stable equilibrium" in log
+    assert jobs.read_timing(job.log_file) is None
+    assert not Path(job.output[0]).exists()
+
+
+def test_a_crashing_job_fails_alone(tmp_path):
+    """A hard crash (a segmentation fault) kills the job's process, not the caller."""
+    job = make_job(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+    with pytest.raises(jobs.JobError, match=rf"its process died \(signal {int(signal.SIGSEGV)}\)"):
+        jobs.run(job)
+    ok = make_job(tmp_path, "open(snakemake.output[0], 'w').write('fine')", name="after")
+    jobs.run(ok)
+    assert Path(ok.output[0]).read_text() == "fine"
+
+
+def test_a_job_in_this_process_logs_and_raises_the_same_way(tmp_path):
+    job = make_job(tmp_path, "import os\nopen(snakemake.output[0], 'w').write(str(os.getpid()))\n")
+    timing = jobs.run(job, fork=False)
+    assert Path(job.output[0]).read_text() == str(os.getpid())
+    assert jobs.read_timing(job.log_file)["wall"] == pytest.approx(timing["wall"], abs=1e-3)
+    bad = make_job(tmp_path, "raise KeyError('kernel')", name="bad")
+    with pytest.raises(jobs.JobError, match="bad \\(rs=6\\) failed: KeyError: 'kernel'"):
+        jobs.run(bad, fork=False)
+    assert "Traceback" in Path(bad.log_file).read_text()
+
+
+def test_concurrent_jobs_write_and_read_netcdf_safely(tmp_path):
+    """Eight jobs from four threads at once, each writing a netCDF file and reading all that exist:
+    every file complete and with its own data (HDF5 is not thread-safe; each job has its own process)."""
+    body = """
+        import glob
+        import numpy as np
+        import xarray as xr
+        from viscous_forces.io import read_dataset, write_dataset
+        k = int(snakemake.params.k)
+        data = np.full((200, 300), float(k))
+        ds = xr.Dataset({"v": (("a", "b"), data, {"units": "1", "long_name": "v"})})
+        for other in glob.glob("job*.nc"):
+            try:
+                read_dataset(other)  # a file of another job: complete or not there yet
+            except FileNotFoundError:
+                pass
+        write_dataset(ds, snakemake.output[0])
+        assert float(read_dataset(snakemake.output[0])["v"].mean()) == k
+    """
+    batch = []
+    for k in range(8):
+        job = make_job(tmp_path, body, name=f"job{k}", k=k)
+        job = jobs.Job(**{**job.__dict__, "output": jobs.Named([str(tmp_path / f"job{k}.nc")])})
+        batch.append(job)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(jobs.run, batch))
+    for k in range(8):
+        ds = read_dataset(tmp_path / f"job{k}.nc")
+        assert ds["v"].shape == (200, 300) and np.all(ds["v"].values == k)
+
+
+def test_named_lists_pickle_and_read_like_snakemake():
+    named = jobs.Named(["a.nc", "b.nc"], {"chi": "a.nc", "eq": ["b.nc"]})
+    back = pickle.loads(pickle.dumps(named))
+    assert list(back) == ["a.nc", "b.nc"] and back.chi == "a.nc" and back.eq == ["b.nc"]
+    assert dict(back.items()) == {"chi": "a.nc", "eq": ["b.nc"]}
+    with pytest.raises(AttributeError):
+        back.missing  # noqa: B018
+
+
+def test_timing_is_read_from_the_last_line_of_a_log(tmp_path):
+    log = tmp_path / "x.log"
+    log.write_text("16:00:00 info\n" + jobs.TIMING.format(rule="compute_chi", wall=1.25, cpu=1.2, rss=210.4) + "\n")
+    assert jobs.read_timing(log) == {"rule": "compute_chi", "wall": 1.25, "cpu": 1.2, "rss": 210.0}
+    log.write_text("failed\n")
+    assert jobs.read_timing(log) is None
+    assert jobs.read_timing(tmp_path / "missing.log") is None
+
+
+def test_the_server_preloads_what_the_scripts_import_and_no_workflow_machinery():
+    modules = jobs.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
+    for name in (
+        "viscous_forces.stages.response",
+        "viscous_forces.figures.velocities",
+        "viscous_forces.core.kernels.rmcp07",  # found by name when a job runs
+        "scipy.optimize",  # imported inside a function of the package
+        "xarray",
+        "matplotlib.pyplot",
+    ):
+        assert name in modules, name
+    for name in ("viscous_forces.config", "jsonschema", "snakemake", "viscous_forces.codedeps"):
+        assert name not in modules, name
+
+
+def test_the_scheduler_keeps_one_wakeup_timer():
+    """Snakemake starts a new timer after every pass of its scheduling loop; coalesced, a second request
+    before the first is due starts none, and the timer does not keep Python from exiting."""
+    from snakemake.scheduling.job_scheduler import JobScheduler
+
+    jobs.coalesce_scheduler_wakeups()
+
+    class Fake:
+        _open_jobs = threading.Semaphore(0)
+
+    fake = Fake()
+    before = threading.active_count()
+    JobScheduler._schedule_reevalutation(fake, 0.3)
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    JobScheduler._schedule_reevalutation(fake, 0.5)
+    JobScheduler._schedule_reevalutation(fake, 1.0)
+    assert threading.active_count() == before + 1 and all(t.daemon for t in timers)
+    assert fake._open_jobs.acquire(timeout=2.0)  # it wakes the scheduler
+    assert not fake._open_jobs.acquire(timeout=0.5)  # once
