@@ -33,3 +33,8 @@ rule all:
     default_target: True
     input:
         all_outputs(),
+
+
+for _kernel in KERNEL_NAMES:  # every code stamp written while the imports are cached
+    kernel_stamp(_kernel)
+save_import_cache(IMPORT_CACHE)

@@ -62,7 +62,8 @@ def test_another_run_leaves_every_output_of_the_first_byte_identical(runs):
     logs = _digests(runs.work / "logs" / "tiny")
     assert {k: logs[k] for k in runs.first["logs"]} == runs.first["logs"]
     # the second run wrote under its own name only
-    assert sorted(p.name for p in (runs.work / "results").iterdir()) == ["gauss", "tiny"]
+    # (beside results/.code, the code stamps that every run in this directory shares)
+    assert sorted(p.name for p in (runs.work / "results").iterdir()) == [".code", "gauss", "tiny"]
     assert sorted(p.name for p in (runs.work / "logs").iterdir()) == ["gauss", "tiny"]
     for n in range(1, 6):
         assert (runs.gauss / "figures" / f"fig{n}.png").is_file()
@@ -217,12 +218,19 @@ def test_fig1_marks_d_eq_in_legend_and_lines(runs, tmp_path):
 def test_chi_map_figure_draws_the_loss(runs, tmp_path):
     maps = [read_result(runs.res / f"chi/{k}/rs6_map.nc") for k in KERNELS]
     fig = plot_chi_map(maps, [tmp_path / "f.png"])
-    panels = [ax for ax in fig.axes if ax.collections and ax.get_label() != "<colorbar>"]
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
     assert len(panels) == 3
     for ax, ds in zip(panels, maps):
-        mesh = ax.collections[0]
+        image = ax.images[0]
         loss = ds["loss"].values.T
-        drawn = np.ma.filled(mesh.get_array(), np.nan).reshape(loss.shape)
+        drawn = np.ma.filled(image.get_array(), np.nan)
         np.testing.assert_array_equal(np.where(loss > 0, loss, np.nan), drawn)
+        # one pixel per (q, omega) point of the map, centred on it
+        q, w = ds["q_over_kF"].values, ds["omega_over_omega_p"].values
+        left, right, bottom, top = image.get_extent()
+        assert image.origin == "lower" and drawn.shape == (len(w), len(q))
+        assert (left + right) / 2 == pytest.approx((q[0] + q[-1]) / 2, rel=1e-12)
+        assert (right - left) / len(q) == pytest.approx(q[1] - q[0], rel=1e-12)
+        assert (top - bottom) / len(w) == pytest.approx(w[1] - w[0], rel=1e-12) and bottom < 0 < w[1]
         edges = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
         assert len(edges) == 2

@@ -29,6 +29,7 @@ from viscous_forces.io import read_dataset
 from workflow_helpers import (
     SNAKEMAKE,
     TINY_CONFIG,
+    DryRunner,
     copy_repository,
     planned_jobs,
     planned_outputs,
@@ -71,7 +72,9 @@ def tiny(tmp_path_factory):
         return run_snakemake(work, *args, snakefile=repo / "Snakefile", **kw)
 
     run("everything")
-    return SimpleNamespace(repo=repo, work=work, src=repo / "src", run=run)
+    dry = DryRunner(work, snakefile=repo / "Snakefile")  # `snakemake -n ...`, Snakemake imported once
+    yield SimpleNamespace(repo=repo, work=work, src=repo / "src", run=run, dry=dry)
+    dry.close()
 
 
 @contextmanager
@@ -164,7 +167,7 @@ def test_report_has_every_figure(tiny):
 
 
 def test_second_run_does_nothing(tiny):
-    assert planned_jobs(tiny.run("-n", "everything")) == {}
+    assert planned_jobs(tiny.dry("everything")) == {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def test_invalidation_matrix(tiny):
     kernel_loads = {
         k: traced_package_modules(f"import viscous_forces.core.kernels.{k}", tiny.src) for k in config["kernels"]
     }
-    in_dag = set(planned_jobs(tiny.run("-n", "--forceall", "everything")))  # rules of this target's DAG
+    in_dag = set(planned_jobs(tiny.dry("--forceall", "everything")))  # rules of this target's DAG
     expected_cache = {}
     failures = []
     modules = sorted(p for p in (tiny.src / "viscous_forces").rglob("*.py"))
@@ -225,9 +228,9 @@ def test_invalidation_matrix(tiny):
         ]
         key = tuple(forced)
         if key not in expected_cache:
-            expected_cache[key] = planned_jobs(tiny.run("-n", "everything", "--forcerun", *forced)) if forced else {}
+            expected_cache[key] = planned_jobs(tiny.dry("everything", "--forcerun", *forced)) if forced else {}
         with edited(module):
-            actual = planned_jobs(tiny.run("-n", "everything"))
+            actual = planned_jobs(tiny.dry("everything"))
         if actual != expected_cache[key]:
             failures.append(f"{rel}: planned {actual}, expected {expected_cache[key]} (forced {forced})")
     assert not failures, "\n".join(failures)
@@ -236,7 +239,7 @@ def test_invalidation_matrix(tiny):
 
 def test_editing_constants_reruns_every_physics_rule(tiny):
     with edited(tiny.src / "viscous_forces" / "constants.py"):
-        jobs = planned_jobs(tiny.run("-n", "everything"))
+        jobs = planned_jobs(tiny.dry("everything"))
     for rule in (
         "tabulate_kernel",
         "compute_chi",
@@ -252,7 +255,7 @@ def test_editing_constants_reruns_every_physics_rule(tiny):
 @pytest.mark.parametrize("module", ["tables.py", "figures/velocities.py", "figures/style.py"])
 def test_editing_a_table_or_plot_module_reruns_no_physics_job(tiny, module):
     with edited(tiny.src / "viscous_forces" / module):
-        jobs = planned_jobs(tiny.run("-n", "everything"))
+        jobs = planned_jobs(tiny.dry("everything"))
     physics = {
         "tabulate_kernel",
         "compute_chi",
@@ -280,7 +283,7 @@ def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
     )
     try:
         cfg = write_config(tmp_path / "new.yaml", kernels=["rmcp07", "mcp07", "rpa", "half_alda"])
-        proc = tiny.run("-n", configfile=cfg)
+        proc = tiny.dry(configfile=cfg)
         jobs = planned_jobs(proc)
         # its chain, Figs. 2-5 and the tables that list every kernel (not the rMCP07-vs-MCP07 comparison)
         others = {k: v for k, v in DOWNSTREAM.items() if k != "make_viscous_correction_table"}
@@ -302,26 +305,26 @@ def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
 
 def test_kernel_parameter_change_reruns_only_that_kernel(tiny, tmp_path):
     cfg = write_config(tmp_path / "changed.yaml", kernel_params={"rmcp07": {"a": 3.9}})
-    proc = tiny.run("-n", configfile=cfg)
+    proc = tiny.dry(configfile=cfg)
     assert planned_jobs(proc) == {**KERNEL_CHAIN, **DOWNSTREAM, **MAP_FIGURE}
     assert not any("/mcp07/" in o or "/rpa/" in o for o in planned_outputs(proc))
 
 
 def test_plot_option_change_reruns_only_figures(tiny, tmp_path):
     cfg = write_config(tmp_path / "plot.yaml", plot={"dpi": 90})
-    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {
+    assert planned_jobs(tiny.dry(configfile=cfg)) == {
         "plot_potential": 1,
         "plot_velocities": 4,
         "plot_chi_map": 1,
         "all": 1,
     }
     cfg = write_config(tmp_path / "fig1.yaml", plot={"fig1_kernels": ["rpa"]})
-    assert planned_jobs(tiny.run("-n", configfile=cfg)) == {"plot_potential": 1, "all": 1}
+    assert planned_jobs(tiny.dry(configfile=cfg)) == {"plot_potential": 1, "all": 1}
 
 
 def test_response_density_change_reruns_only_responses(tiny, tmp_path):
     cfg = write_config(tmp_path / "dens.yaml", frequency={"response_density": 0.6})
-    jobs = planned_jobs(tiny.run("-n", configfile=cfg))
+    jobs = planned_jobs(tiny.dry(configfile=cfg))
     assert jobs == {
         "solve_response": 6,
         "derive_pulse": 1,
@@ -333,7 +336,7 @@ def test_response_density_change_reruns_only_responses(tiny, tmp_path):
 
 def test_extra_impurities_add_only_their_own_jobs(tiny, tmp_path):
     cfg = write_config(tmp_path / "imp.yaml", extra_impurities=["h2"])
-    proc = tiny.run("-n", configfile=cfg)
+    proc = tiny.dry(configfile=cfg)
     assert planned_jobs(proc) == {"solve_response": 6, "compute_velocity": 6, "make_impurity_table": 1, "all": 1}
     outs = planned_outputs(proc)
     assert "results/tiny/velocity/rpa/rs6_parallel_h2.nc" in outs and "results/tiny/tables/impurities.csv" in outs
@@ -341,7 +344,7 @@ def test_extra_impurities_add_only_their_own_jobs(tiny, tmp_path):
 
 def test_pulse_shape_change_reruns_velocities_only(tiny, tmp_path):
     cfg = write_config(tmp_path / "ramp.yaml", pulse={"shape": "ramp", "rise_time": 0.1})
-    jobs = planned_jobs(tiny.run("-n", configfile=cfg))
+    jobs = planned_jobs(tiny.dry(configfile=cfg))
     assert jobs == {"compute_velocity": 6, **{k: v for k, v in DOWNSTREAM.items() if k != "make_summary_table"}}, jobs
 
 
@@ -350,7 +353,7 @@ def test_identical_recreation_does_not_cascade(tiny):
     before = (tiny.work / target).read_bytes()
     tiny.run("--forcerun", target, "--until", target)
     assert (tiny.work / target).read_bytes() == before  # deterministic netCDF
-    assert planned_jobs(tiny.run("-n", "everything")) == {}
+    assert planned_jobs(tiny.dry("everything")) == {}
 
 
 def test_deleted_intermediate_is_recreated(tiny):
@@ -359,11 +362,11 @@ def test_deleted_intermediate_is_recreated(tiny):
     target = tiny.work / "results/tiny/chi/rpa/rs6.nc"
     before = target.read_bytes()
     target.unlink()
-    jobs = planned_jobs(tiny.run("-n"))
+    jobs = planned_jobs(tiny.dry())
     assert jobs["compute_chi"] == 1 and "tabulate_kernel" not in jobs and "compute_chi_map" not in jobs
     tiny.run()
     assert target.read_bytes() == before
-    assert planned_jobs(tiny.run("-n", "everything")) == {}
+    assert planned_jobs(tiny.dry("everything")) == {}
 
 
 def test_killed_run_leaves_no_trusted_truncated_file(tmp_path):

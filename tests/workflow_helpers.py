@@ -61,6 +61,68 @@ def run_snakemake(
     return proc
 
 
+#: The loop of a :class:`DryRunner` process: one Snakemake command line (JSON) per input line, its
+#: exit code and output (JSON) per output line.
+_WORKER = r"""
+import contextlib, importlib, io, json, sys, traceback
+from snakemake.cli import args_to_api, parse_args
+for line in sys.stdin:
+    importlib.invalidate_caches()  # modules added since the last run are found
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        try:
+            parser, args = parse_args(json.loads(line))
+            rc = 0 if args_to_api(args, parser) else 1
+        except SystemExit as exc:
+            rc = exc.code if isinstance(exc.code, int) else 1
+        except Exception:
+            traceback.print_exc()
+            rc = 1
+    sys.__stdout__.write(json.dumps({"rc": rc, "out": buf.getvalue()}) + "\n")
+    sys.__stdout__.flush()
+"""
+
+
+class DryRunner:
+    """Snakemake dry runs of one workflow copy in one long-lived Python process.
+
+    Each call is what ``snakemake -n ...`` does on the command line (Snakemake's own argument
+    parser and API, a fresh workflow each time), without importing Snakemake again: 0.5 s instead
+    of 3 s a dry run.  The process runs the package next to ``snakefile``.
+    """
+
+    def __init__(self, workdir: Path, snakefile: Path = SNAKEFILE):
+        self.workdir, self.snakefile = Path(workdir), Path(snakefile)
+        env = dict(os.environ, PYTHONPATH=str(self.snakefile.parent / "src"))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=self.workdir,
+            env=env,
+        )
+
+    def __call__(self, *args: str, configfile: Path = TINY_CONFIG, check: bool = True):
+        """``snakemake -n`` with ``args``; an object with ``returncode``, ``stdout`` and ``stderr``."""
+        argv = ["--snakefile", str(self.snakefile), "--directory", str(self.workdir)]
+        argv += ["--configfile", str(configfile), "--cores", "2", "-n", *args]
+        self.proc.stdin.write(json.dumps(argv) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"the dry-run process died ({self.proc.poll()})")
+        reply = json.loads(line)
+        result = subprocess.CompletedProcess(argv, reply["rc"], reply["out"], "")
+        if check and result.returncode != 0:
+            raise AssertionError(f"snakemake -n failed ({result.returncode}):\n{result.stdout[-6000:]}")
+        return result
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
 def planned_jobs(proc) -> dict[str, int]:
     """Rule -> job count from the 'Job stats' table of a (dry) run; {} if nothing to be done."""
     text = proc.stdout + proc.stderr

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
-from functools import cache
 from pathlib import Path
 
 PACKAGE = "viscous_forces"
@@ -68,23 +68,80 @@ def _imported_names(tree: ast.AST, current: str | None, is_package: bool) -> set
     return names
 
 
-@cache
+#: Package-relevant imports of a source file, keyed by its content digest, module name and kind
+#: (ast parsing is the slow part of following the imports; :func:`load_import_cache` persists it).
+_IMPORTS: dict[str, list[str]] = {}
+_IMPORTS_ADDED = [False]
+
+
+def _imports(path: Path, current: str | None, is_package: bool) -> list[str]:
+    data = path.read_bytes()
+    key = f"{hashlib.sha256(data).hexdigest()} {current} {int(is_package)}"
+    if key not in _IMPORTS:
+        tree = ast.parse(data, filename=str(path))
+        names = _imported_names(tree, current, is_package)
+        _IMPORTS[key] = sorted(n for n in names if n == PACKAGE or n.startswith(PACKAGE + "."))
+        _IMPORTS_ADDED[0] = True
+    return _IMPORTS[key]
+
+
+#: :func:`_direct` of each file as last read, keyed by (root, path, mtime, size).
+_DIRECT: dict[tuple, frozenset[Path]] = {}
+
+
 def _direct(root: Path, path: Path) -> frozenset[Path]:
     """Package files that ``path`` imports directly (with the parent packages they load)."""
+    st = path.stat()
+    key = (root, path, st.st_mtime_ns, st.st_size)
+    if key not in _DIRECT:
+        _DIRECT[key] = _direct_uncached(root, path)
+    return _DIRECT[key]
+
+
+def _direct_uncached(root: Path, path: Path) -> frozenset[Path]:
     try:
         current = _module_name(root, path)
     except ValueError:  # a file outside the package (a workflow script)
         current = None
-    tree = ast.parse(path.read_text(), filename=str(path))
     out = set()
-    for name in _imported_names(tree, current, path.name == "__init__.py"):
-        if name != PACKAGE and not name.startswith(PACKAGE + "."):
-            continue
+    for name in _imports(path, current, path.name == "__init__.py"):
         for dotted in _with_parents(name):
             f = _module_file(root, dotted)
             if f is not None:
                 out.add(f)
     return frozenset(out)
+
+
+def load_import_cache(path) -> None:
+    """Read the imports found in earlier runs from ``path`` (a JSON file; missing or bad: ignored).
+
+    The entries are keyed by the content digest of each file, so an edited file is parsed again.
+
+    Parameters
+    ----------
+    path : path-like
+        The cache file (:func:`save_import_cache`).
+    """
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        _IMPORTS.update({k: v for k, v in data.items() if isinstance(v, list)})
+
+
+def save_import_cache(path) -> None:
+    """Write the imports found so far to ``path`` if any were added since :func:`load_import_cache`.
+
+    Parameters
+    ----------
+    path : path-like
+        The cache file; written atomically, its directory created.
+    """
+    if not _IMPORTS_ADDED[0]:
+        return
+    write_stamp(path, json.dumps(_IMPORTS, sort_keys=True, indent=0) + "\n")
+    _IMPORTS_ADDED[0] = False
 
 
 def package_closure(path, src_root) -> list[Path]:

@@ -19,7 +19,7 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
 from viscous_forces import jobs
 
 jobs.coalesce_scheduler_wakeups()
-from viscous_forces.codedeps import fingerprint, package_closure, write_stamp
+from viscous_forces.codedeps import fingerprint, load_import_cache, package_closure, save_import_cache, write_stamp
 from viscous_forces.config import check_run_name, load_schema, rs_label
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
@@ -74,6 +74,8 @@ def canonical(obj):
 #: One code stamp per rule script and per kernel (viscous_forces.codedeps.write_stamp), shared by
 #: every run in this working directory: a rule's code input, rewritten only when its code changes.
 CODE_STAMPS = Path("results") / ".code"
+IMPORT_CACHE = CODE_STAMPS / "imports.json"
+load_import_cache(IMPORT_CACHE)
 _STAMPS = {}
 
 
@@ -118,13 +120,19 @@ onstart:
         jobs.start_server(jobs.server_modules(sorted(SCRIPTS.glob("*.py")), SRC))
 
 
+def kernel_stamp(kernel):
+    """The code stamp of one kernel (its module and what it imports), or None for a kernel of
+    another installed package (not tracked)."""
+    path = kernel_module_file(kernel)
+    if path is None:
+        return None
+    return code_stamp(f"kernel_{kernel}", package_closure(path, SRC))
+
+
 def kernel_code(wildcards):
-    """The code stamp of one kernel (its module and what it imports): extra code input of the
-    rules that evaluate the kernel."""
-    path = kernel_module_file(wildcards.kernel)
-    if path is None:  # a kernel of another installed package: not tracked
-        return []
-    return code_stamp(f"kernel_{wildcards.kernel}", package_closure(path, SRC))
+    """The code stamp of the job's kernel: extra code input of the rules that evaluate it."""
+    stamp = kernel_stamp(wildcards.kernel)
+    return [stamp] if stamp else []
 
 
 def kernel_params(kernel):
