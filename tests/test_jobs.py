@@ -24,7 +24,7 @@ SCRIPTS = REPO / "workflow" / "scripts"
 @pytest.fixture(scope="module", autouse=True)
 def server():
     """One job server for the module, preloading what the workflow's jobs import."""
-    jobs.start_server(["viscous_forces.io", "viscous_forces.logs", "xarray", "netCDF4"])
+    jobs.start_server(SCRIPTS, REPO / "src")
 
 
 def make_job(tmp_path: Path, body: str, name: str = "probe", **extra) -> jobs.Job:
@@ -48,18 +48,19 @@ def test_a_job_runs_in_a_forked_process_with_its_own_log_and_timing(tmp_path):
         tmp_path,
         """
         import os, sys, warnings
+        preloaded = "viscous_forces.io" in sys.modules  # imported by the server, not by this job
         print("to stdout")
         print("to stderr", file=sys.stderr)
         warnings.warn("a warning of the job")
         os.write(2, b"written by C code to fd 2\\n")
         blas = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-        open(snakemake.output[0], "w").write(f"{os.getpid()} {snakemake.params.value} {snakemake.wildcards.rs} {blas}")
+        open(snakemake.output[0], "w").write(f"{os.getpid()} {snakemake.params.value} {snakemake.wildcards.rs} {preloaded} {blas}")
         """,
         value=42,
     )
     timing = jobs.run(job)
-    pid, value, rs, *blas = Path(job.output[0]).read_text().split(" ", 3)
-    assert int(pid) != os.getpid() and value == "42" and rs == "6"
+    pid, value, rs, preloaded, *blas = Path(job.output[0]).read_text().split(" ", 4)
+    assert int(pid) != os.getpid() and value == "42" and rs == "6" and preloaded == "True"
     assert "'OPENBLAS_NUM_THREADS': '1'" in blas[0] and "'OMP_NUM_THREADS': '1'" in blas[0]
     log = Path(job.log_file).read_text()
     for text in ("to stdout", "to stderr", "a warning of the job", "written by C code to fd 2"):
@@ -69,6 +70,23 @@ def test_a_job_runs_in_a_forked_process_with_its_own_log_and_timing(tmp_path):
     assert logged["wall"] == pytest.approx(timing["wall"], abs=1e-3)
     assert logged["cpu"] == pytest.approx(timing["cpu"], abs=1e-3)
     assert 0 <= timing["cpu"] <= timing["wall"] + 0.05 and timing["rss"] > 10
+
+
+def test_fresh_interpreters_run_each_job_without_the_server(tmp_path, monkeypatch):
+    """The debugging mode: each job in a new interpreter that imports everything itself."""
+    monkeypatch.setenv(jobs.FRESH, "1")
+    job = make_job(
+        tmp_path,
+        """
+        import os, sys
+        preloaded = "viscous_forces.io" in sys.modules
+        open(snakemake.output[0], "w").write(f"{os.getpid()} {preloaded} {os.environ.get('OPENBLAS_NUM_THREADS')}")
+        """,
+    )
+    jobs.run(job)
+    pid, preloaded, blas = Path(job.output[0]).read_text().split()
+    assert int(pid) != os.getpid() and preloaded == "False" and blas == "1"
+    assert jobs.read_timing(job.log_file)["rule"] == "probe"
 
 
 def test_the_log_is_emptied_when_the_job_starts(tmp_path):
@@ -103,9 +121,19 @@ def test_a_crashing_job_fails_alone(tmp_path):
 
 
 def test_a_job_in_this_process_logs_and_raises_the_same_way(tmp_path):
-    job = make_job(tmp_path, "import os\nopen(snakemake.output[0], 'w').write(str(os.getpid()))\n")
+    """Where a process is dedicated to one job (a SLURM job step): the same log and errors, one BLAS thread."""
+    job = make_job(
+        tmp_path,
+        """
+        import os
+        import numpy
+        from threadpoolctl import threadpool_info
+        blas = sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})
+        open(snakemake.output[0], "w").write(f"{os.getpid()} {blas}")
+        """,
+    )
     timing = jobs.run(job, fork=False)
-    assert Path(job.output[0]).read_text() == str(os.getpid())
+    assert Path(job.output[0]).read_text() == f"{os.getpid()} [1]"
     assert jobs.read_timing(job.log_file)["wall"] == pytest.approx(timing["wall"], abs=1e-3)
     bad = make_job(tmp_path, "raise KeyError('kernel')", name="bad")
     with pytest.raises(jobs.JobError, match="bad \\(rs=6\\) failed: KeyError: 'kernel'"):
@@ -162,6 +190,25 @@ def test_timing_is_read_from_the_last_line_of_a_log(tmp_path):
     assert jobs.read_timing(tmp_path / "missing.log") is None
 
 
+@pytest.mark.parametrize(
+    "argv, runs",
+    [
+        (["--cores", "2"], True),
+        (["--cores", "all", "everything", "--forcerun", "compute_chi"], True),
+        (["-n"], False),
+        (["-np", "everything"], False),
+        (["--dry-run"], False),
+        (["--lint"], False),
+        (["--report=report.html"], False),
+        (["--unlock"], False),
+        (["--executor", "slurm"], False),
+        (["--summary"], False),
+    ],
+)
+def test_the_server_starts_early_only_when_jobs_may_run_here(argv, runs):
+    assert jobs.runs_jobs(argv) is runs
+
+
 def test_the_server_preloads_what_the_scripts_import_and_no_workflow_machinery():
     modules = jobs.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
     for name in (
@@ -173,7 +220,7 @@ def test_the_server_preloads_what_the_scripts_import_and_no_workflow_machinery()
         "matplotlib.pyplot",
     ):
         assert name in modules, name
-    for name in ("viscous_forces.config", "jsonschema", "snakemake", "viscous_forces.codedeps"):
+    for name in ("viscous_forces.config", "jsonschema", "snakemake", "viscous_forces.codedeps", "scipy.signal"):
         assert name not in modules, name
 
 

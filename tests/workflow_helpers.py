@@ -71,7 +71,8 @@ for line in sys.stdin:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
         try:
-            parser, args = parse_args(json.loads(line))
+            sys.argv = ["snakemake", *json.loads(line)]  # what the workflow sees of the command line
+            parser, args = parse_args(sys.argv[1:])
             rc = 0 if args_to_api(args, parser) else 1
         except SystemExit as exc:
             rc = exc.code if isinstance(exc.code, int) else 1

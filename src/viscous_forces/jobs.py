@@ -17,12 +17,15 @@ last line the job's own wall time, CPU time and peak memory (:data:`TIMING`), wh
 
 from __future__ import annotations
 
+import contextlib
+import json
 import multiprocessing
 import os
 import re
 import resource
 import runpy
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Mapping
@@ -44,6 +47,10 @@ ONE_THREAD = {
         "NUMEXPR_NUM_THREADS",
     )
 }
+
+#: Environment variable: ``1`` runs every job in a fresh interpreter instead of a child of the job
+#: server (:func:`fresh_interpreters`).
+FRESH = "VISCOUS_FORCES_FRESH_INTERPRETERS"
 
 #: Environment variable that gives the job server the path of this process's main script.
 MAIN_PATH = "VISCOUS_FORCES_MAIN_PATH"
@@ -269,14 +276,21 @@ def run(job: Job, fork: bool = True) -> dict:
         process dies (the message names the signal).
     """
     if not fork:
+        from threadpoolctl import threadpool_limits
+
+        # one BLAS/OpenMP thread, as in a child of the server: for libraries already loaded, and
+        # through the environment for those the job loads
+        os.environ.update(ONE_THREAD)
         try:
-            return _execute(job, forked=False)
+            with threadpool_limits(limits=1):
+                return _execute(job, forked=False)
         except Exception as exc:
             raise JobError(_failure(job, f"{type(exc).__name__}: {exc}")) from exc
-    ctx = multiprocessing.get_context("forkserver")
+    ctx = multiprocessing.get_context("spawn" if fresh_interpreters() else "forkserver")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(job, send), name=job.describe())
-    proc.start()
+    with _ENVIRONMENT_LOCK, _environment(ONE_THREAD):  # a spawned interpreter copies the environment
+        proc.start()
     send.close()
     try:
         status, payload = receive.recv()
@@ -292,6 +306,20 @@ def run(job: Job, fork: bool = True) -> dict:
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         raise JobError(_failure(job, f"its process died ({how})"))
     raise JobError(_failure(job, payload))
+
+
+def fresh_interpreters() -> bool:
+    """Whether every job starts in a fresh interpreter (:data:`FRESH` set to 1), not from the server.
+
+    Slower (each job imports numpy, xarray, ... itself) but independent of anything the server
+    loaded: for debugging.
+
+    Returns
+    -------
+    bool
+        True if the environment variable :data:`FRESH` is ``1``.
+    """
+    return os.environ.get(FRESH, "") == "1"
 
 
 def _failure(job: Job, what: str) -> str:
@@ -334,8 +362,13 @@ def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n != "__future__"))
 
 
+#: Modules the server does not import although the package does: heavy, and imported only by rare
+#: jobs (scipy.signal: the convolution of an AC pulse; 0.7 s of the server's start-up).
+NOT_PRELOADED = ("scipy.signal",)
+
+
 def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str) -> list[str]:
-    """What the job server imports: every module that a job could import.
+    """What the job server imports: every module that a job could import, but :data:`NOT_PRELOADED`.
 
     That is the package modules the scripts load (:func:`viscous_forces.codedeps.package_closure`)
     and every kernel module (kernels are found by name when a job runs), then every other module
@@ -364,37 +397,101 @@ def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str)
     for f in sorted(files):
         parts = list(f.relative_to(root).with_suffix("").parts)
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    return list(dict.fromkeys(names + preload_modules(scripts + sorted(files))))
+    names = list(dict.fromkeys(names + preload_modules(scripts + sorted(files))))
+    return [n for n in names if n not in NOT_PRELOADED]
 
 
-def start_server(modules: Iterable[str]) -> None:
-    """Start the job server (once per process), importing ``modules`` in it, with :data:`ONE_THREAD`.
+#: Environment variable: what the job server is to load (JSON: the scripts' directory, the package's
+#: source directory, the main script of the process that started it).
+SERVER = "VISCOUS_FORCES_JOB_SERVER"
 
-    The server is a fresh interpreter started in the background; it stops when this process
-    exits.
+
+def start_server(scripts: os.PathLike | str, src: os.PathLike | str, import_cache=None) -> None:
+    """Start the job server (once per process) for the rules' scripts in ``scripts``.
+
+    The server is a fresh interpreter (one BLAS thread, :data:`ONE_THREAD`) that imports
+    :mod:`viscous_forces.jobserver`, which imports :func:`server_modules` and exercises netCDF and
+    matplotlib once; it starts in the background and stops when this process exits.  Nothing is
+    started if every job gets a fresh interpreter (:func:`fresh_interpreters`), and a second call
+    does nothing.
 
     Parameters
     ----------
-    modules : iterable of str
-        Module names (:func:`server_modules`); :mod:`viscous_forces.jobserver` is imported last.
+    scripts : path-like
+        The directory of the rules' scripts.
+    src : path-like
+        The directory holding the package.
+    import_cache : path-like, optional
+        The imports found in earlier runs (:func:`viscous_forces.codedeps.load_import_cache`).
     """
     from multiprocessing import forkserver
 
-    # last: exercise what the jobs use on first call (netCDF4, xarray's backends, matplotlib's fonts)
-    modules = [m for m in modules if m != "viscous_forces.jobserver"] + ["viscous_forces.jobserver"]
+    if fresh_interpreters():
+        return
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(modules)
-    env = dict(ONE_THREAD)
+    ctx.set_forkserver_preload(["viscous_forces.jobserver"])
+    spec = {"scripts": str(Path(scripts).resolve()), "src": str(Path(src).resolve()), "main": None}
+    spec["import_cache"] = str(Path(import_cache).resolve()) if import_cache else None
     main = sys.modules["__main__"]
     if getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
         # Each child would run this process's main script again (multiprocessing prepares a
         # child from the path of __main__; for `snakemake` that imports its whole command line,
         # about 2 s), unless the server's __main__ already has that path: the server sets it.
-        env[MAIN_PATH] = os.path.normpath(os.path.join(os.getcwd(), main.__file__))
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the server's environment, copied when it is spawned
-    try:
+        spec["main"] = os.path.normpath(os.path.join(os.getcwd(), main.__file__))
+    env = {**ONE_THREAD, SERVER: json.dumps(spec)}
+    with _ENVIRONMENT_LOCK, _environment(env):  # the server's environment, copied when it is spawned
         forkserver.ensure_running()
+
+
+#: Options of the snakemake command line after which it runs no job (dry runs, reports, listings,
+#: maintenance); :func:`runs_jobs` looks for them.
+NO_JOBS = frozenset(
+    """-n --dry-run --dryrun --lint --report --summary -S --detailed-summary -D --dag --rulegraph
+    --filegraph --d3dag --unlock --cleanup-metadata --cm --cleanup-shadow --delete-all-output
+    --delete-temp-output --touch -t --archive --containerize --generate-unit-tests --print-compilation
+    --list-rules --list -l --list-target-rules --lt --list-changes --lc --list-input-changes --li
+    --list-params-changes --lp --list-code-changes --list-untracked --lu --list-conda-envs
+    --conda-create-envs-only --conda-cleanup-envs --export-cwl --version -v --help -h""".split()
+)
+
+
+def runs_jobs(argv: Iterable[str]) -> bool:
+    """Whether a ``snakemake`` command line (without the program) may run jobs in this process.
+
+    A heuristic that lets the workflow start the job server while Snakemake is still planning;
+    if it errs, a server starts needlessly (and stops with the process) or starts later, when the
+    first job is about to run.
+
+    Parameters
+    ----------
+    argv : iterable of str
+        The command-line arguments.
+
+    Returns
+    -------
+    bool
+        False if an option of :data:`NO_JOBS` (or a cluster of one-letter flags with ``n``, such
+        as ``-np``) is present, or the jobs go to another executor (``--executor``, ``-e``).
+    """
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        if name in NO_JOBS or name in ("--executor", "-e"):
+            return False
+        if name.startswith("-") and not name.startswith("--") and name[1:].isalpha() and "n" in name[1:]:
+            return False
+    return True
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]):
+    """``os.environ`` with ``values`` set, restored afterwards (hold :data:`_ENVIRONMENT_LOCK`)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
     finally:
         for k, v in saved.items():
             if v is None:
@@ -442,8 +539,6 @@ def coalesce_scheduler_wakeups() -> None:
     exits.  This keeps a single timer (daemonic) whose wake-up is no later than any that was asked
     for, which leaves what the scheduler decides unchanged.
     """
-    import threading
-
     from snakemake.scheduling import job_scheduler
 
     cls = job_scheduler.JobScheduler

@@ -1,5 +1,6 @@
 """Configuration checks, wildcard constraints, code inputs and input helpers shared by all rules."""
 
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -18,8 +19,27 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
 
 from viscous_forces import jobs
 
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+# The job server (viscous_forces.jobs) imports, once per run, every module a job could import: it
+# starts while Snakemake is still planning unless the command line runs no job here (-n, --lint,
+# ...), else when the first job is about to run.
+if workflow.is_main_process and jobs.runs_jobs(sys.argv[1:]):
+    jobs.start_server(SCRIPTS, SRC, Path("results") / ".code" / "imports.json")
+
+
+onstart:
+    if workflow.is_main_process:
+        jobs.start_server(SCRIPTS, SRC, Path("results") / ".code" / "imports.json")
+
+
 jobs.coalesce_scheduler_wakeups()
-from viscous_forces.codedeps import fingerprint, load_import_cache, package_closure, save_import_cache, write_stamp
+from viscous_forces.codedeps import (
+    fingerprint,
+    load_import_cache,
+    package_closure,
+    save_import_cache,
+    write_stamp,
+)
 from viscous_forces.config import check_run_name, load_schema, rs_label
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
@@ -28,7 +48,6 @@ from viscous_forces.core.dynamics import get_impurity
 from viscous_forces.figures import FIGURE_QUANTITIES
 
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
-SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 validate_config(config, load_schema(SCHEMA_PATH))
 
@@ -112,12 +131,6 @@ def run_script(name, input, output, params, wildcards, log):
         name, SCRIPTS / f"{name}.py", input, output, params, wildcards, log
     )
     jobs.run(job, fork=workflow.is_main_process)
-
-
-onstart:
-    # the job server imports, once per run, every module that a job could import
-    if workflow.is_main_process:
-        jobs.start_server(jobs.server_modules(sorted(SCRIPTS.glob("*.py")), SRC))
 
 
 def kernel_stamp(kernel):
