@@ -113,9 +113,7 @@ def before_rows(table: Table, tmp: Path, paper: workflow_runs.Run) -> None:
     try:
         work = tmp / "before"
         work.mkdir()
-        old = workflow_runs.run(
-            tree / "Snakefile", work, tree / "config.yaml", "cold-before", pythonpath=tree / "src"
-        )
+        old = workflow_runs.run(tree / "Snakefile", work, tree / "config.yaml", "cold-before", pythonpath=tree / "src")
         job_s = before.benchmark_seconds(work)
     finally:
         before.remove_worktree(REPO, tree)
