@@ -332,47 +332,46 @@ def _failure(job: Job, what: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: An absolute ``import a.b`` or ``from a.b import c`` at the start of a line (indented or not).
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
+
+
 def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
     """Modules for the job server to import once: every module that ``files`` import anywhere.
 
     Imports inside functions count too (the package imports some libraries lazily), so that no
-    job imports a module the server could have imported once.
+    job imports a module the server could have imported once.  The files are scanned line by line
+    (fast; a module missed here is only imported later, by the job that needs it).
 
     Parameters
     ----------
     files : iterable of path-like
         Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
-        read, not run; relative imports are left out (their absolute names are in the list when
-        the package's own modules are among ``files``).
+        read, not run; relative imports are left out.
 
     Returns
     -------
     list of str
         Module names in the order found, without repeats.
     """
-    import ast
-
     names = []
     for path in files:
-        for node in ast.walk(ast.parse(Path(path).read_text())):
-            if isinstance(node, ast.Import):
-                names += [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.append(node.module)
-    return list(dict.fromkeys(n for n in names if n != "__future__"))
+        for plain, source in _IMPORT_LINE.findall(Path(path).read_text()):
+            names.append(plain or source)
+    return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
 
 
-#: Modules the server does not import although the package does: heavy, and imported only by rare
-#: jobs (scipy.signal: the convolution of an AC pulse; 0.7 s of the server's start-up).
-NOT_PRELOADED = ("scipy.signal",)
+#: Modules the server does not import: heavy and imported only by rare jobs (scipy.signal: the
+#: convolution of an AC pulse, 0.7 s), or only by the workflow itself (the configuration checks,
+#: the code stamps, Snakemake).
+NOT_PRELOADED = ("scipy.signal", "viscous_forces.config", "viscous_forces.codedeps", "jsonschema", "yaml")
 
 
 def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str) -> list[str]:
     """What the job server imports: every module that a job could import, but :data:`NOT_PRELOADED`.
 
-    That is the package modules the scripts load (:func:`viscous_forces.codedeps.package_closure`)
-    and every kernel module (kernels are found by name when a job runs), then every other module
-    those files and the scripts import, also inside functions (:func:`preload_modules`).
+    That is every module of the package and every module that the package and the scripts import
+    (:func:`preload_modules`), also inside functions.
 
     Parameters
     ----------
@@ -386,19 +385,15 @@ def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str)
     list of str
         Module names, the package's first.
     """
-    from .codedeps import package_closure
-
     root = Path(src).resolve()
-    scripts = [Path(s) for s in scripts]
-    files = {f for s in scripts for f in package_closure(s, root)}
-    for kernel in sorted(root.glob("viscous_forces/core/kernels/*.py")):
-        files.update(package_closure(kernel, root))
+    files = sorted(root.glob("viscous_forces/**/*.py"))
     names = []
-    for f in sorted(files):
+    for f in files:
         parts = list(f.relative_to(root).with_suffix("").parts)
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    names = list(dict.fromkeys(names + preload_modules(scripts + sorted(files))))
-    return [n for n in names if n not in NOT_PRELOADED]
+    names = list(dict.fromkeys(names + preload_modules([*scripts, *files])))
+    skip = (*NOT_PRELOADED, "viscous_forces.jobserver", "snakemake")
+    return [n for n in names if not any(n == s or n.startswith(s + ".") for s in skip)]
 
 
 #: Environment variable: what the job server is to load (JSON: the scripts' directory, the package's
@@ -406,7 +401,7 @@ def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str)
 SERVER = "VISCOUS_FORCES_JOB_SERVER"
 
 
-def start_server(scripts: os.PathLike | str, src: os.PathLike | str, import_cache=None) -> None:
+def start_server(scripts: os.PathLike | str, src: os.PathLike | str) -> None:
     """Start the job server (once per process) for the rules' scripts in ``scripts``.
 
     The server is a fresh interpreter (one BLAS thread, :data:`ONE_THREAD`) that imports
@@ -421,8 +416,6 @@ def start_server(scripts: os.PathLike | str, src: os.PathLike | str, import_cach
         The directory of the rules' scripts.
     src : path-like
         The directory holding the package.
-    import_cache : path-like, optional
-        The imports found in earlier runs (:func:`viscous_forces.codedeps.load_import_cache`).
     """
     from multiprocessing import forkserver
 
@@ -431,7 +424,6 @@ def start_server(scripts: os.PathLike | str, src: os.PathLike | str, import_cach
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["viscous_forces.jobserver"])
     spec = {"scripts": str(Path(scripts).resolve()), "src": str(Path(src).resolve()), "main": None}
-    spec["import_cache"] = str(Path(import_cache).resolve()) if import_cache else None
     main = sys.modules["__main__"]
     if getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
         # Each child would run this process's main script again (multiprocessing prepares a

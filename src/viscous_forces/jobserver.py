@@ -18,7 +18,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .codedeps import load_import_cache
 from .jobs import SERVER, server_modules
 
 
@@ -28,14 +27,11 @@ def preload(spec: dict) -> None:
     Parameters
     ----------
     spec : dict
-        ``scripts`` (the directory of the rules' scripts), ``src`` (the package's source directory),
-        ``main`` (the path of the main script of the process that started the server, or None) and
-        ``import_cache`` (:func:`viscous_forces.codedeps.load_import_cache`, or None).
+        ``scripts`` (the directory of the rules' scripts), ``src`` (the package's source directory)
+        and ``main`` (the path of the main script of the process that started the server, or None).
     """
     if spec.get("main"):  # the children need not run the parent's main script again
         sys.modules["__main__"].__file__ = spec["main"]
-    if spec.get("import_cache"):
-        load_import_cache(spec["import_cache"])
     scripts = sorted(Path(spec["scripts"]).glob("*.py"))
     for name in server_modules(scripts, spec["src"]):
         try:

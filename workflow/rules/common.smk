@@ -24,12 +24,12 @@ SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 # starts while Snakemake is still planning unless the command line runs no job here (-n, --lint,
 # ...), else when the first job is about to run.
 if workflow.is_main_process and jobs.runs_jobs(sys.argv[1:]):
-    jobs.start_server(SCRIPTS, SRC, Path("results") / ".code" / "imports.json")
+    jobs.start_server(SCRIPTS, SRC)
 
 
 onstart:
     if workflow.is_main_process:
-        jobs.start_server(SCRIPTS, SRC, Path("results") / ".code" / "imports.json")
+        jobs.start_server(SCRIPTS, SRC)
 
 
 jobs.coalesce_scheduler_wakeups()
