@@ -132,8 +132,10 @@ def test_a_job_in_this_process_logs_and_raises_the_same_way(tmp_path):
         open(snakemake.output[0], "w").write(f"{os.getpid()} {blas}")
         """,
     )
+    before = {k: os.environ.get(k) for k in jobs.ONE_THREAD}
     timing = jobs.run(job, fork=False)
     assert Path(job.output[0]).read_text() == f"{os.getpid()} [1]"
+    assert {k: os.environ.get(k) for k in jobs.ONE_THREAD} == before  # the caller's environment is left alone
     assert jobs.read_timing(job.log_file)["wall"] == pytest.approx(timing["wall"], abs=1e-3)
     bad = make_job(tmp_path, "raise KeyError('kernel')", name="bad")
     with pytest.raises(jobs.JobError, match="bad \\(rs=6\\) failed: KeyError: 'kernel'"):

@@ -147,7 +147,7 @@ show_logs() {
 # --------------------------------------------------------------------------
 NODE="$(hostname -s 2>/dev/null || hostname)"
 [ -n "$NODE" ] || NODE=localhost
-NCPUS="$(nproc 2>/dev/null || echo 1)"
+NCPUS="$(nproc --all 2>/dev/null || echo 1)"  # --all: OMP_NUM_THREADS in the environment must not shrink the node
 MEM_TOTAL_MB="$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
 # leave a margin (5 %, at least 256 MB) so slurmd never reports less than configured
 MARGIN_MB=$(( MEM_TOTAL_MB / 20 )); [ "$MARGIN_MB" -lt 256 ] && MARGIN_MB=256

@@ -280,9 +280,8 @@ def run(job: Job, fork: bool = True) -> dict:
 
         # one BLAS/OpenMP thread, as in a child of the server: for libraries already loaded, and
         # through the environment for those the job loads
-        os.environ.update(ONE_THREAD)
         try:
-            with threadpool_limits(limits=1):
+            with _ENVIRONMENT_LOCK, _environment(ONE_THREAD), threadpool_limits(limits=1):
                 return _execute(job, forked=False)
         except Exception as exc:
             raise JobError(_failure(job, f"{type(exc).__name__}: {exc}")) from exc
