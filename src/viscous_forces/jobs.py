@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .provenance import check_input, stamping
+
 #: Environment of every job: one thread for the BLAS and OpenMP libraries (what Snakemake gives a
 #: one-thread job), so that two jobs on two cores do not oversubscribe them and results do not
 #: depend on the number of threads.
@@ -132,6 +134,11 @@ class Job:
         As Snakemake gives them to a script.
     workdir : str
         Working directory the paths are relative to.
+    provenance : dict or None
+        The provenance of the job's outputs (:mod:`viscous_forces.provenance`), stamped on every
+        netCDF file it writes.
+    expected : dict
+        Input path -> the provenance the configuration gives it; checked before the script runs.
     """
 
     rule: str
@@ -143,9 +150,11 @@ class Job:
     log: Named = field(default_factory=Named)
     workdir: str = "."
     threads: int = 1
+    provenance: dict | None = None
+    expected: dict = field(default_factory=dict)
 
     @classmethod
-    def from_snakemake(cls, rule, script, input, output, params, wildcards, log) -> Job:
+    def from_snakemake(cls, rule, script, input, output, params, wildcards, log, provenance=None, expected=None) -> Job:
         """The job of a ``run:`` block, from the objects Snakemake passes to it.
 
         Parameters
@@ -156,6 +165,8 @@ class Job:
             The rule's script.
         input, output, params, wildcards, log : snakemake.io.Namedlist
             As Snakemake passes them to a ``run:`` block; copied as plain strings and lists.
+        provenance, expected : dict, optional
+            See the attributes.
 
         Returns
         -------
@@ -171,6 +182,8 @@ class Job:
             wildcards=_named(wildcards),
             log=_named(log),
             workdir=os.getcwd(),
+            provenance=provenance,
+            expected=dict(expected or {}),
         )
 
     @property
@@ -226,7 +239,10 @@ def _execute(job: Job, forked: bool) -> dict:
     cpu_clock = time.process_time if forked else time.thread_time
     t0, c0 = time.perf_counter(), cpu_clock()
     try:
-        runpy.run_path(job.script, init_globals={"snakemake": job}, run_name="__snakemake_job__")
+        for path, expected in job.expected.items():  # inputs made with other parameters are refused
+            check_input(path, expected)
+        with stamping(job.provenance):
+            runpy.run_path(job.script, init_globals={"snakemake": job}, run_name="__snakemake_job__")
     except BaseException as exc:
         text = "".join(traceback.format_exception(exc))
         if log:
@@ -557,3 +573,83 @@ def coalesce_scheduler_wakeups() -> None:
 
     cls._schedule_reevalutation = schedule_reevaluation
     cls._viscous_forces_coalesced = True
+
+
+# --------------------------------------------------------------------------------------------
+# the console
+# --------------------------------------------------------------------------------------------
+
+#: Snakemake's per-job console records that a local run replaces by one line per job.
+_PER_JOB_EVENTS = ("job_info", "job_started", "job_finished", "progress", "shellcmd", "group_info")
+_PER_JOB_MESSAGES = ("Select jobs to execute...",)
+
+
+class _OneLinePerJob:
+    """A logging filter for Snakemake's logger: drops its per-job blocks (rule, input, output, log,
+    wildcards, resources, finished, progress); errors and everything else pass."""
+
+    def filter(self, record) -> bool:
+        event = str(getattr(record, "event", "") or "").lower()
+        if event.endswith(_PER_JOB_EVENTS):
+            return False
+        return record.getMessage() not in _PER_JOB_MESSAGES
+
+
+class Console:
+    """One console line per finished job (``[12/85] find_equilibrium (kernel=rpa, rs=6) 0.53 s``)
+    instead of Snakemake's dozen; the details are in each job's log.
+
+    Parameters
+    ----------
+    total : int
+        Jobs of the run (the counter's denominator).
+    """
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def install(cls, total: int) -> Console:
+        """Filter Snakemake's logger (see :class:`_OneLinePerJob`) and return the console.
+
+        Parameters
+        ----------
+        total : int
+            Jobs of the run.
+
+        Returns
+        -------
+        Console
+            The console that :meth:`finished` reports to.
+        """
+        from snakemake.logging import logger
+
+        if not any(isinstance(f, _OneLinePerJob) for f in logger.filters):
+            logger.addFilter(_OneLinePerJob())
+        return cls(total)
+
+    def finished(self, job: Job, timing: dict) -> str:
+        """Print (through Snakemake's logger) and return the line of a finished job.
+
+        Parameters
+        ----------
+        job : Job
+            The job.
+        timing : dict
+            Its timing (:func:`run`).
+
+        Returns
+        -------
+        str
+            The line.
+        """
+        from snakemake.logging import logger
+
+        with self._lock:
+            self.done += 1
+            width = len(str(self.total))
+            line = f"[{self.done:>{width}}/{self.total}] {job.describe()} {timing['wall']:.2f} s"
+        logger.info(line)
+        return line

@@ -30,9 +30,9 @@ if "snakemake" in globals():
         snakemake.input.equilibrium,
         snakemake.wildcards.geometry,
         dict(p.impurity),
-        p.direct_field,
-        p.response_density,
-        p.max_time_error,
+        p.direct_field_sign,
+        p.frequency["response_density"],
+        p.frequency["max_time_error"],
         snakemake.output[0],
         log_path(snakemake),
     )
