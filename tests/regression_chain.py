@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from viscous_forces.core.dynamics import get_impurity
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.equilibrium import find_equilibrium

@@ -13,9 +13,10 @@ from viscous_forces.analysis.friction import friction_point
 from viscous_forces.analysis.modes import Mode, fit_modes, markov_modes, response_poles, vibration_rows
 from viscous_forces.analysis.viscous import VISCOUS_UNITS, claim_verdict, phase_metrics, viscous_correction_rows
 from viscous_forces.constants import M_DEUTERON, M_PROTON
-from viscous_forces.core.dynamics import Impurity, MarkovModel
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.quadrature import GridSpec
+from viscous_forces.core.time_domain import MarkovModel
 from viscous_forces.figures.sweep import plot_friction_sweep
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.equilibrium import find_equilibrium

@@ -10,8 +10,9 @@ the static integrals by adaptive quadrature and Newton's equations for each nucl
 import numpy as np
 import pytest
 
-from viscous_forces.core.dynamics import Impurity, high_frequency_limit, interpolate_jtilde
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_domain import high_frequency_limit, interpolate_jtilde
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.equilibrium import find_equilibrium

@@ -24,8 +24,8 @@ from viscous_forces.core.cluster import (
     relax,
     solve_cluster,
 )
-from viscous_forces.core.dynamics import get_impurity
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.core.statics import pair_statics
 from viscous_forces.stages.chi import compute_chi

@@ -245,3 +245,22 @@ def test_the_scheduler_keeps_one_wakeup_timer():
     assert threading.active_count() == before + 1 and all(t.daemon for t in timers)
     assert fake._open_jobs.acquire(timeout=2.0)  # it wakes the scheduler
     assert not fake._open_jobs.acquire(timeout=0.5)  # once
+
+
+def test_code_inputs_leave_out_imports_for_annotations_only(tmp_path):
+    """An import under ``if TYPE_CHECKING:`` never runs, so it is no code input (viscous_forces.codedeps)."""
+    from viscous_forces.codedeps import package_closure
+
+    pkg = tmp_path / "viscous_forces"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "used.py").write_text("")
+    (pkg / "annotation.py").write_text("")
+    (pkg / "typed.py").write_text("")
+    (pkg / "module.py").write_text(
+        "import typing\nfrom typing import TYPE_CHECKING\n\nfrom . import used\n\n"
+        "if TYPE_CHECKING:\n    from . import annotation\n"
+        "if typing.TYPE_CHECKING:\n    from . import typed\nelse:\n    pass\n"
+    )
+    closure = {p.name for p in package_closure(pkg / "module.py", tmp_path)}
+    assert closure == {"__init__.py", "module.py", "used.py"}

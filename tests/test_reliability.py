@@ -17,9 +17,9 @@ import xarray as xr
 import yaml
 
 from viscous_forces.config import load_schema, rs_label, short, validate
-from viscous_forces.core.dynamics import get_impurity
 from viscous_forces.core.dyson import chi_h
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.kernels import get_kernel
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.io import read_result, write_dataset

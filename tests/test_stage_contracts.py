@@ -14,15 +14,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from viscous_forces.core.dynamics import (
-    friction_coefficients,
-    friction_density,
-    get_impurity,
-    j_integrals,
-)
 from viscous_forces.core.dyson import chi_h
 from viscous_forces.core.electron_gas import ElectronGas
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.friction import friction_coefficients, friction_density, j_integrals
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.kernels import get_kernel, im_slope
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.pulses import make_pulse

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..core.dynamics import Impurity
-from ..core.frequency import FrequencySpec
+from ..core.frequency_grids import FrequencySpec
+from ..core.impurity import Impurity
 from ..core.quadrature import GridSpec
 from ..stages.chi import compute_chi
 from ..stages.equilibrium import find_equilibrium
@@ -162,7 +162,7 @@ def convergence_study(
     grid : GridSpec, optional
         Base q quadrature (default :class:`~viscous_forces.core.quadrature.GridSpec`).
     frequency : FrequencySpec, optional
-        Base J-integral frequencies (default :class:`~viscous_forces.core.frequency.FrequencySpec`).
+        Base J-integral frequencies (default :class:`~viscous_forces.core.frequency_grids.FrequencySpec`).
     density : float
         Base response frequency density.
     params : mapping, optional

@@ -10,8 +10,8 @@ from __future__ import annotations
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import Impurity
 from ..core.electron_gas import ElectronGas
+from ..core.impurity import Impurity
 from ..io import parameters
 from ..stages.common import scalar, stage_attrs
 from ..stages.response import friction

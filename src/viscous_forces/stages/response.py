@@ -8,20 +8,12 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import (
-    Impurity,
-    MarkovModel,
-    check_geometry,
-    dc_limit,
-    direct_field_sign,
-    friction_coefficients,
-    interpolate_jtilde,
-    j_integrals,
-    solve_2x2,
-)
 from ..core.electron_gas import ElectronGas
-from ..core.filon import step_response_error
-from ..core.frequency import MAX_TIME_ERROR, required_density, response_frequency_grid
+from ..core.frequency_domain import dc_limit, direct_field_sign, interpolate_jtilde, solve_2x2
+from ..core.frequency_grids import MAX_TIME_ERROR, required_density, response_frequency_grid
+from ..core.friction import friction_coefficients, j_integrals
+from ..core.impurity import Impurity, check_geometry
+from ..core.time_domain import MarkovModel, step_response_error
 from ..io import parameters
 from .common import check_derived, require_stage, scalar, stage_attrs, var
 
@@ -38,7 +30,7 @@ def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset) -> dict[str, float]:
         Q_0 = \tfrac83\int_0^\infty a(q)\,dq,\qquad Q_g = 8\int_0^\infty a(q)\,w_g(qd_{eq})\,dq,
 
     with the friction density :math:`a(q)` stored in ``chi_ds``
-    (:func:`viscous_forces.core.dynamics.friction_coefficients`).
+    (:func:`viscous_forces.core.friction.friction_coefficients`).
 
     Parameters
     ----------
@@ -76,7 +68,7 @@ def solve_response(
     r"""J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
 
     Solves the 2x2 system of Eqs. (12)-(13) (docs/theory.md, "Equations of motion";
-    :func:`viscous_forces.core.dynamics.solve_2x2`) at every frequency, with
+    :func:`viscous_forces.core.frequency_domain.solve_2x2`) at every frequency, with
     :math:`\tilde J = J/\omega` interpolated from the J grid and the exact DC value
     :math:`G(0) = (1/\bar n, 0)` (docs/theory.md, "Limits").
 
@@ -256,7 +248,7 @@ def impurity_of(response_ds: xr.Dataset) -> Impurity:
 def markov_model(response_ds: xr.Dataset) -> MarkovModel:
     r"""The constant-friction (Markov) model of a response dataset (docs/theory.md, "Markov limit").
 
-    :math:`\tilde J` frozen at :math:`-iQ`: :meth:`viscous_forces.core.dynamics.MarkovModel.build`
+    :math:`\tilde J` frozen at :math:`-iQ`: :meth:`viscous_forces.core.time_domain.MarkovModel.build`
     from the stored ``friction_q0``, ``friction_qg``, ``spring`` and ``sigma``.
 
     Parameters
