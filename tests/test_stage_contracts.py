@@ -247,6 +247,9 @@ def test_response_stage_scalars(chain, geometry):
     Q = friction_coefficients(c["q_static"].values, c["weight_static"].values, c["friction_density"].values, d_eq)
     assert float(ds["friction_q0"]) == Q["J0"] and float(ds["friction_qg"]) == Q[geometry]
     assert friction(c, e) == Q
+    # the one computation of friction from a chi dataset: at d_eq, or at any d (with or without eq_ds)
+    Q5 = friction_coefficients(c["q_static"].values, c["weight_static"].values, c["friction_density"].values, 5.0)
+    assert friction(c, d=5.0) == Q5 and friction(c, e, d=5.0) == Q5 and Q5 != Q
     J = j_integrals(c["q_dyn"].values, c["weight_dyn"].values, c["chi"].values - c["chi_zero"].values, d_eq)
     om = c["omega"].values
     np.testing.assert_array_equal(ds["omega_j"].values, om)
@@ -279,6 +282,12 @@ def test_response_refusals(chain):
     light = get_impurity({"Z1": 1.0, "Z2": 1.0, "M1": 1.0, "M2": 2.0})
     with pytest.raises(ValueError, match="nuclei this light move on the electrons' time scale"):
         solve_response(c, e, light, "parallel")
+    with pytest.raises(ValueError, match=r"friction needs the distance: an equilibrium dataset \(its d_eq\) or d"):
+        friction(c)
+    with pytest.raises(ValueError, match="expected the output of the equilibrium stage"):
+        friction(c, c, d=5.0)
+    with pytest.raises(ValueError, match="expected the output of the chi stage"):
+        friction(e, d=5.0)
 
 
 def test_pulse_stage(chain):

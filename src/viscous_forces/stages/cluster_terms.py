@@ -12,7 +12,8 @@ import xarray as xr
 
 from ..core.cluster import Cluster, coupling_tensor, pair_distances
 from ..core.frequency_domain import interpolate_jtilde
-from ..core.friction import friction_coefficients, j_integrals
+from ..core.friction import j_integrals
+from .response import friction
 
 
 class ClusterTerms:
@@ -20,7 +21,7 @@ class ClusterTerms:
 
     The 1D integrals :math:`\tilde J_0`, :math:`\tilde J_\parallel(d)`, :math:`\tilde J_\perp(d)` of
     :func:`viscous_forces.core.friction.j_integrals` and their limits :math:`Q` of
-    :func:`viscous_forces.core.friction.friction_coefficients`, at every pair distance d of the
+    :func:`viscous_forces.stages.response.friction`, at every pair distance d of the
     cluster (docs/theory.md, "Clusters").
 
     Parameters
@@ -55,8 +56,7 @@ class ClusterTerms:
         dchi = chi_ds["chi"].values - chi_ds["chi_zero"].values
         self.omega_j = om_j
         J = [j_integrals(qd, wd, dchi, float(dd)) for dd in d]
-        qs, ws, fd = (chi_ds[k].values for k in ("q_static", "weight_static", "friction_density"))
-        Q = [friction_coefficients(qs, ws, fd, float(dd)) for dd in d]
+        Q = [friction(chi_ds, d=float(dd)) for dd in d]
         self.jt0 = J[0]["J0"] / om_j if d.size else j_integrals(qd, wd, dchi, 1.0)["J0"] / om_j
         self.q0 = Q[0]["J0"]
         self.jt_par = np.array([j["parallel"] / om_j for j in J]).T  # (n_omega_j, P)
