@@ -18,7 +18,7 @@ from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.core.time_domain import StepResponse, step_response
 from viscous_forces.io import read_dataset, write_dataset
 from viscous_forces.stages.chi import chi_dataarray, compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import derive_pulse, pulse_length
 from viscous_forces.stages.response import solve_response
@@ -40,7 +40,7 @@ def chain():
         key = (rs, kernel, direct_field)
         if key not in cache:
             chi = compute_chi(tabulate_kernel(rs, kernel, grid=GRID))
-            eq = find_equilibrium(chi, d_max=GRID.d_max)
+            eq = compute_equilibrium(chi, d_max=GRID.d_max)
             resp = {g: solve_response(chi, eq, HD, g, direct_field=direct_field) for g in ("parallel", "perpendicular")}
             cache[key] = (chi, eq, resp)
         return cache[key]

@@ -25,7 +25,7 @@ from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.io import read_result, write_dataset
 from viscous_forces.resources import job_bytes, job_mb
 from viscous_forces.stages.chi import compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import solve_response
 
@@ -233,7 +233,7 @@ def chains():
     out = {}
     for kernel, rs in (("rpa", 6.0), ("mcp07", 6.0), ("rpa", 2.0)):
         chi = compute_chi(tabulate_kernel(rs, kernel, None, GRID, FREQ))
-        out[(kernel, rs)] = (chi, find_equilibrium(chi, d_max=GRID.d_max, d_step=0.1))
+        out[(kernel, rs)] = (chi, compute_equilibrium(chi, d_max=GRID.d_max, d_step=0.1))
     return out
 
 

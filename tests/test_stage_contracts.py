@@ -27,7 +27,7 @@ from viscous_forces.core.statics import pair_statics
 from viscous_forces.io import parameters
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.common import check_derived, check_same, describe, require_stage
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import derive_pulse, pulse_length
 from viscous_forces.stages.response import friction, impurity_of, markov_model, solve_response
@@ -117,7 +117,7 @@ INTERFACE = {
 def chain():
     k = tabulate_kernel(RS, "rmcp07", None, GRID, FREQ)
     c = compute_chi(k)
-    e = find_equilibrium(c, d_max=GRID.d_max)
+    e = compute_equilibrium(c, d_max=GRID.d_max)
     par = solve_response(c, e, HD, "parallel", **RESPONSE)
     perp = solve_response(c, e, HD, "perpendicular", **RESPONSE)
     p = derive_pulse(RS, [par, perp])
@@ -219,16 +219,16 @@ def test_equilibrium_stage_curves_and_scalars(chain):
     assert float(ds["energy_eq"]) == u and float(ds["spring_constant"]) == k and float(ds["force_residual"]) == f
     assert abs(f) < 1e-12 and k > 0 and 4.0 < d_eq < 5.0  # rMCP07 at rs = 6: 4.53 bohr
     with pytest.raises(ValueError, match=r"equilibrium curve must be \(d_lo, d_hi, n\)"):
-        find_equilibrium(c, curve=(5.0, 4.0, 10))
+        compute_equilibrium(c, curve=(5.0, 4.0, 10))
     with pytest.raises(ValueError, match="expected the output of the chi stage"):
-        find_equilibrium(chain["kernel"])
+        compute_equilibrium(chain["kernel"])
     # the scan range and step reach the scan: a range above d_eq has no minimum, a step over half the
     # range is refused, a curve from below 1 bohr is fine
     with pytest.raises(ValueError):
-        find_equilibrium(c, d_min=6.0, d_max=GRID.d_max)
+        compute_equilibrium(c, d_min=6.0, d_max=GRID.d_max)
     with pytest.raises(ValueError, match=r"d_step must be in \(0, \(d_max - d_min\)/2\] bohr, got 8.0"):
-        find_equilibrium(c, d_min=1.0, d_max=15.0, d_step=8.0)
-    half = find_equilibrium(c, d_max=GRID.d_max, curve=(0.5, 12.0, 3))
+        compute_equilibrium(c, d_min=1.0, d_max=15.0, d_step=8.0)
+    half = compute_equilibrium(c, d_max=GRID.d_max, curve=(0.5, 12.0, 3))
     np.testing.assert_array_equal(half["d"].values, [0.5, 6.25, 12.0])
 
 

@@ -16,7 +16,7 @@ from ..core.frequency_grids import FrequencySpec
 from ..core.impurity import Impurity
 from ..core.quadrature import GridSpec
 from ..stages.chi import compute_chi
-from ..stages.equilibrium import find_equilibrium
+from ..stages.equilibrium import compute_equilibrium
 from ..stages.kernel import tabulate_kernel
 from ..stages.pulse import pulse_length
 from ..stages.response import solve_response
@@ -92,7 +92,7 @@ def run_chain(
         The pulse length used (a.u. of time).
     """
     chi = compute_chi(tabulate_kernel(rs, kernel, params, grid, frequency))
-    eq = find_equilibrium(chi, d_max=grid.d_max)
+    eq = compute_equilibrium(chi, d_max=grid.d_max)
     responses = {g: solve_response(chi, eq, impurity, g, density=density) for g in ("parallel", "perpendicular")}
     T = duration if duration is not None else pulse_length(list(responses.values()), decay_times)
     vel = {}

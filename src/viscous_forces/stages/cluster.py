@@ -87,7 +87,7 @@ def simulate_cluster(
     ----------
     chi_ds, eq_ds : xarray.Dataset
         Outputs of :func:`~viscous_forces.stages.chi.compute_chi` and of
-        :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from it (the pair d_eq is
+        :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from it (the pair d_eq is
         the length unit of the presets).
     spec : mapping
         Cluster entry of the configuration (:func:`viscous_forces.core.cluster.make_cluster`).

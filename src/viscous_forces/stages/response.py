@@ -40,7 +40,7 @@ def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset | None = None, d: float | Non
     chi_ds : xarray.Dataset
         Output of :func:`~viscous_forces.stages.chi.compute_chi` (stage ``chi``).
     eq_ds : xarray.Dataset, optional
-        Output of :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from ``chi_ds``;
+        Output of :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from ``chi_ds``;
         its ``d_eq`` is the distance unless ``d`` is given.
     d : float, optional
         Internuclear distance (bohr) instead of d_eq.
@@ -93,7 +93,7 @@ def solve_response(
     ----------
     chi_ds, eq_ds : xarray.Dataset
         Outputs of :func:`~viscous_forces.stages.chi.compute_chi` and of
-        :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from it.
+        :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from it.
     impurity : Impurity
         Charges (e) and masses (m_e); the restoring constant is Z1 Z2 U''(d_eq).
     geometry : {"parallel", "perpendicular"}
