@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from viscous_forces import jobs
+from viscous_forces import jobs, jobserver, snakemake_process
 from viscous_forces.io import read_dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -208,11 +208,11 @@ def test_timing_is_read_from_the_last_line_of_a_log(tmp_path):
     ],
 )
 def test_the_server_starts_early_only_when_jobs_may_run_here(argv, runs):
-    assert jobs.runs_jobs(argv) is runs
+    assert snakemake_process.runs_jobs(argv) is runs and jobs.runs_jobs is snakemake_process.runs_jobs
 
 
 def test_the_server_preloads_what_the_scripts_import_and_no_workflow_machinery():
-    modules = jobs.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
+    modules = jobserver.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
     for name in (
         "viscous_forces.stages.response",
         "viscous_forces.figures.velocities",
@@ -231,7 +231,7 @@ def test_the_scheduler_keeps_one_wakeup_timer():
     before the first is due starts none, and the timer does not keep Python from exiting."""
     from snakemake.scheduling.job_scheduler import JobScheduler
 
-    jobs.coalesce_scheduler_wakeups()
+    snakemake_process.coalesce_scheduler_wakeups()
 
     class Fake:
         _open_jobs = threading.Semaphore(0)
