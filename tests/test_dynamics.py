@@ -280,3 +280,17 @@ def test_solve_2x2_refuses_zero_and_non_finite_frequencies():
     for omega in (np.array([0.0, 0.1]), np.array([0.1, np.inf]), np.array([np.nan, 0.1])):
         with pytest.raises(ValueError, match=r"solve_2x2 needs finite omega != 0 Ha; use dc_limit\(\)"):
             solve_2x2(omega, jt, jt, 0.01, imp, 0.01)
+
+
+def test_old_import_paths_name_the_moved_objects():
+    """core.dynamics (workflow/rules/common.smk imports get_impurity from it) and core.pulses.pulse_response
+    re-export the objects that moved to impurity, friction, frequency_domain and time_domain: the same objects."""
+    from viscous_forces.core import dynamics, frequency_domain, friction, impurity, pulses, time_domain
+
+    homes = {m.__name__: m for m in (impurity, friction, frequency_domain, time_domain)}
+    constants = {"GEOMETRIES": impurity, "IMPURITY_PRESETS": impurity, "DIRECT_FIELD_SIGNS": frequency_domain}
+    for name in dynamics.__all__:
+        obj = getattr(dynamics, name)
+        home = constants[name] if name in constants else homes[obj.__module__]
+        assert obj is getattr(home, name), name
+    assert pulses.pulse_response is time_domain.pulse_response
