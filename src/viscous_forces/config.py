@@ -23,7 +23,7 @@ import jsonschema
 import yaml
 
 from .core.cluster import make_cluster
-from .core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
+from .core.impurity import IMPURITY_PRESETS, Impurity, get_impurity
 from .core.kernels import available_kernels, get_kernel
 from .resources import check_memory
 

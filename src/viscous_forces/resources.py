@@ -14,7 +14,7 @@ import math
 import os
 
 from .core.electron_gas import ElectronGas
-from .core.frequency import FrequencySpec
+from .core.frequency_grids import FrequencySpec
 from .core.quadrature import GridSpec
 from .core.statics import CHUNK
 
@@ -46,7 +46,7 @@ FIXED = {"derive_pulse": 300, "compute_velocity": 600, "plot": 400, "table": 300
 def grid_sizes(config: dict, rs: float) -> dict:
     """Node counts at ``rs``: static nodes, J frequencies, nodes per frequency, scan points.
 
-    Counted as :mod:`viscous_forces.core.quadrature` and :mod:`viscous_forces.core.frequency` lay
+    Counted as :mod:`viscous_forces.core.quadrature` and :mod:`viscous_forces.core.frequency_grids` lay
     the grids out, without building them (an upper bound where edges coincide).
 
     Parameters

@@ -6,9 +6,9 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import friction_density
 from ..core.dyson import chi_h, dielectric, dyson, static_instability
 from ..core.electron_gas import ElectronGas
+from ..core.friction import friction_density
 from ..core.kernels import get_kernel
 from ..core.lindhard import lindhard
 from ..io import parameters
@@ -25,7 +25,7 @@ def compute_chi(kernel_ds: xr.Dataset) -> xr.Dataset:
     chi^h = chi_s/(1 - (4 pi/q^2 + f_xc) chi_s) (Eq. 15; docs/theory.md, "Response of the electron
     gas") with the Lindhard chi_s, and the friction density
     a(q) = theta(2kF - q)/(2 pi q eps~(q, 0)^2) - chi^h(q, 0)^2 d Im f_xc/d omega|_0
-    (docs/theory.md, "Friction"; :func:`viscous_forces.core.dynamics.friction_density`).
+    (docs/theory.md, "Friction"; :func:`viscous_forces.core.friction.friction_density`).
 
     Parameters
     ----------
