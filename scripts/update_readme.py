@@ -6,7 +6,8 @@
 * BENCHMARK: benchmarks/results.md (written by `make bench`);
 * MATRIX: which rules each package module is a code input of (viscous_forces.codedeps);
 * VERDICT: results/tables/viscous_correction_verdict.txt (the paper's 40 % claim);
-* docs/fig2.png, docs/fig5.png: copies of the figures shown in the README.
+* docs/fig2.png, docs/fig5.png: copies of the figures shown in the README;
+* the quoted run times, job counts and test times of README.md and docs/*.md (scripts/facts.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import facts  # noqa: E402 (scripts/facts.py, next to this file)
 README = ROOT / "README.md"
 
 COLUMNS = [
@@ -160,7 +163,11 @@ def main() -> int:
     mutation = ROOT / "benchmarks" / "mutation.md"
     if mutation.is_file():
         text = replace_block(text, "MUTATION", mutation_block(mutation))
-    README.write_text(text)
+    values = facts.facts()
+    README.write_text(facts.fill(text, values))
+    for doc in facts.DOCUMENTS:
+        if doc != README:
+            doc.write_text(facts.fill(doc.read_text(), values))
     return 0
 
 

@@ -30,7 +30,7 @@ from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import solve_response
 
 from conftest import data_scope
-from workflow_helpers import REPO, TINY_CONFIG, planned_jobs, run_snakemake, write_config
+from workflow_helpers import REPO, TINY_CONFIG, planned_jobs, planned_outputs, run_snakemake, write_config
 
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
 TINY = yaml.safe_load(TINY_CONFIG.read_text())
@@ -433,7 +433,14 @@ def test_rules_ask_for_the_estimated_memory(tmp_path):
             },
             "clusters.x: two nuclei of the cluster are 0.01 bohr apart",
         ),
-        ({"x": {"nuclei": [{"Z": 1, "M": 1836, "position": [0, 0]}]}}, "clusters.x.nuclei = "),
+        (
+            {"x": {"nuclei": [{"Z": 1, "M": 1836, "position": [0, 0]}]}},
+            "clusters.x.nuclei has 1 entry; at least 2 allowed",
+        ),
+        (
+            {"x": {"nuclei": [{"Z": 1, "M": 1836, "position": [0, 0]}]}},
+            "nuclei[0].position has 2 entries; exactly 3 allowed",
+        ),
         ({"x": {"preset": "hd", "saddle": "ignore"}}, "clusters.x.saddle = 'ignore' is invalid"),
         ({"Bad-Name": {"preset": "hd"}}, "clusters = 'Bad-Name' is invalid: it is not an allowed name"),
     ],
@@ -446,3 +453,230 @@ def test_cluster_animation_must_show_a_computed_kernel_and_rs():
     text = problems(config(plot={**TINY["plot"], "cluster_rs": 4, "cluster_kernel": "alda"}))
     assert "plot.cluster_rs = 4 must be one of rs = [6]" in text
     assert "plot.cluster_kernel = 'alda' must be one of kernels = ['rmcp07', 'mcp07', 'rpa']" in text
+
+
+# --------------------------------------------------------------------------------------------
+# provenance: every input checked against the parameters that should have made it
+# --------------------------------------------------------------------------------------------
+
+
+def test_provenance_names_the_key_both_values_and_the_rule(tmp_path):
+    from viscous_forces.provenance import DIGEST, ProvenanceError, check_input, stamping
+
+    made = {"tabulate_kernel(kernel=rpa, rs=6)": {"grid": {"n_gl": 8}, "kernel_params": {}}}
+    wanted = {"tabulate_kernel(kernel=rpa, rs=6)": {"grid": {"n_gl": 10}, "kernel_params": {}}}
+    a = xr.Variable("x", np.arange(3.0), {"units": "bohr", "long_name": "a"})
+    ds = xr.Dataset({"a": a}, coords={"x": ("x", np.arange(3.0), {"units": "1", "long_name": "x"})})
+    with stamping(made):
+        path = write_dataset(ds, tmp_path / "rs6.nc")
+    assert DIGEST in xr.open_dataset(path).attrs
+    check_input(path, made)  # the same parameters: accepted
+    with pytest.raises(ProvenanceError) as err:
+        check_input(path, wanted)
+    assert str(err.value) == (
+        f"{path} was made with grid.n_gl = 8, this run uses 10 (in tabulate_kernel(kernel=rpa, rs=6)): "
+        "delete it or rerun with --forcerun tabulate_kernel"
+    )
+    rmcp = {"tabulate_kernel(kernel=rmcp07, rs=6)": {"kernel_params": {"h": "fit"}}}
+    with stamping(rmcp):
+        other = write_dataset(ds, tmp_path / "other.nc")
+    with pytest.raises(ProvenanceError, match=r"made with kernel_params\.rmcp07\.h = 'fit', this run uses 'exact'"):
+        check_input(other, {"tabulate_kernel(kernel=rmcp07, rs=6)": {"kernel_params": {"h": "exact"}}})
+    plain = write_dataset(ds, tmp_path / "plain.nc")  # written outside a job: no provenance
+    with pytest.raises(ProvenanceError, match="records no provenance"):
+        check_input(plain, made)
+
+
+@pytest.mark.workflow
+def test_a_copied_intermediate_of_another_grid_is_refused(tmp_path):
+    """A kernel file made with grid.n_gl = 8, copied over the n_gl = 10 run's own: the next stage refuses it."""
+    target = "results/{run}/chi/rpa/rs6.nc"
+    coarse = write_config(tmp_path / "coarse.yaml", run={"name": "coarse"})
+    fine = write_config(tmp_path / "fine.yaml", run={"name": "fine"}, grid={"n_gl": 10})
+    run_snakemake(tmp_path, target.format(run="coarse"), configfile=coarse)
+    run_snakemake(tmp_path, target.format(run="fine"), configfile=fine)
+    chi = tmp_path / target.format(run="fine")
+    before = chi.read_bytes()
+    kernel = tmp_path / "results/fine/kernel/rpa/rs6.nc"
+    kernel.write_bytes((tmp_path / "results/coarse/kernel/rpa/rs6.nc").read_bytes())
+    proc = run_snakemake(tmp_path, target.format(run="fine"), configfile=fine, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (
+        "results/fine/kernel/rpa/rs6.nc was made with grid.n_gl = 8, this run uses 10 "
+        "(in tabulate_kernel(kernel=rpa, rs=6)): delete it or rerun with --forcerun tabulate_kernel" in out
+    ), out[-3000:]
+    assert not chi.exists() or chi.read_bytes() == before  # nothing made from the foreign file
+
+
+@pytest.mark.workflow
+def test_a_parameter_change_reruns_its_chain_without_snakemake_records(tmp_path):
+    """With .snakemake/ gone, changing grid.n_gl still reruns the chain from tabulate_kernel."""
+    import shutil
+
+    target = "results/prov/chi/rpa/rs6.nc"
+    first = write_config(tmp_path / "a.yaml", run={"name": "prov"})
+    run_snakemake(tmp_path, target, configfile=first)
+    shutil.rmtree(tmp_path / ".snakemake")
+    assert planned_jobs(run_snakemake(tmp_path, "-n", target, configfile=first)) == {}
+    second = write_config(tmp_path / "b.yaml", run={"name": "prov"}, grid={"n_gl": 10})
+    planned = planned_jobs(run_snakemake(tmp_path, "-n", target, configfile=second))
+    assert planned.get("tabulate_kernel") == 1 and planned.get("compute_chi") == 1, planned
+
+
+# --------------------------------------------------------------------------------------------
+# rough edges: each refused before any job with the key, the value and what is allowed
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "plot, message",
+    [
+        (
+            {"styles": {"rpa": "not a style"}},
+            "plot.styles.rpa = 'not a style' is not a line style (allowed: '-', '--', '-.', ':', 'solid'",
+        ),
+        ({"colors": {"rpa": "notacolor"}}, "plot.colors.rpa = 'notacolor' is not a colour (allowed: a matplotlib"),
+    ],
+)
+def test_bad_line_styles_and_colours_are_refused(plot, message):
+    assert message in problems(config(plot={**TINY["plot"], **plot}))
+
+
+def test_good_line_styles_and_colours_pass():
+    validate(
+        config(plot={**TINY["plot"], "styles": {"rpa": "-."}, "colors": {"rpa": "#0072B2", "mcp07": "0.5"}}), SCHEMA
+    )
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("a" * 300, "run.name = 'aaaa"),
+        ("", "run.name = '' is empty"),
+        ("figures", "run.name = 'figures' is a folder of the paper's run"),
+        ("../up", "run.name = '../up' must be letters, digits"),
+    ],
+)
+def test_bad_run_names_are_refused(name, message):
+    text = problems(config(run={"name": name}))
+    assert message in text
+    if len(name) > 64:
+        assert "is 300 characters long (at most 64)" in text and len(text) < 300
+
+
+def test_run_name_comes_from_the_file_or_its_folder(tmp_path):
+    from viscous_forces.config import run_name
+
+    repo_config = REPO / "config.yaml"
+    assert run_name(None, repo_config, repo_config) == ""
+    assert run_name(None, None, repo_config) == ""
+    (tmp_path / "gauss").mkdir()
+    assert run_name(None, tmp_path / "gauss" / "config.yaml", repo_config) == "gauss"
+    assert run_name(None, tmp_path / "rs4-fine.yaml", repo_config) == "rs4-fine"
+    assert run_name("mine", tmp_path / "rs4-fine.yaml", repo_config) == "mine"
+    with pytest.raises(ValueError, match=r"run\.name = '' is empty"):
+        run_name("", repo_config, repo_config)
+
+
+@pytest.mark.workflow
+def test_a_config_yaml_elsewhere_runs_under_its_folder(tmp_path):
+    elsewhere = tmp_path / "study"
+    elsewhere.mkdir()
+    cfg = write_config(elsewhere / "config.yaml", run={"name": None})
+    outs = planned_outputs(run_snakemake(tmp_path, "-n", configfile=cfg))
+    assert outs and all(o.startswith(("results/study/", "logs/study/")) for o in outs), sorted(outs)[:5]
+
+
+def test_pulses_shorter_than_the_response_resolves_are_refused():
+    text = problems(config(pulse={**TINY["pulse"], "duration": 1e-300}))
+    assert "pulse.duration = 1e-300 a.u. of time is shorter than the shortest time the response resolves" in text
+    assert "use a pulse of at least" in text
+    text = problems(config(pulse={**TINY["pulse"], "durations": {"6": 1e-3}}))
+    assert "pulse.durations" in text and "use a pulse of at least" in text
+
+
+def test_statically_unstable_gas_is_refused_before_any_job_and_by_chi_map():
+    from viscous_forces.stages.chi import chi_map
+
+    text = problems(config(rs=[100], kernels=["mcp07", "rpa"], plot={**TINY["plot"], "fig1_rs": None}))
+    assert "rs: r_s = 100 with kernel mcp07 is a statically unstable electron gas" in text
+    assert "kernel rpa" not in text  # the RPA gas is stable at every density
+    with pytest.raises(ValueError, match=r"static instability: .* \(kernel mcp07, rs = 100\)"):
+        chi_map(100, "mcp07")
+
+
+def test_read_only_results_are_named_plainly(tmp_path):
+    from viscous_forces.io import check_writable
+
+    blocked = tmp_path / "results"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(PermissionError) as err:
+        check_writable(blocked)
+    assert f"cannot write to {blocked}" in str(err.value) and "make it writable" in str(err.value)
+    assert check_writable(tmp_path / "fresh") == tmp_path / "fresh"
+
+
+def test_a_plain_netcdf_is_named_as_not_ours(tmp_path):
+    path = tmp_path / "plain.nc"
+    xr.Dataset({"a": ("x", np.arange(3.0))}).to_netcdf(path)
+    with pytest.raises(ValueError) as err:
+        read_result(path)
+    assert "records no checksum" in str(err.value) and "not written by this workflow" in str(err.value)
+    assert "mismatch" not in str(err.value)
+
+
+def test_negative_pair_distance_is_refused():
+    from viscous_forces.core.cluster.geometry import make_cluster
+
+    with pytest.raises(ValueError, match=r"d_eq .* must be > 0 bohr, got -1.0"):
+        make_cluster({"preset": "hd"}, -1.0)
+
+
+def test_too_many_nuclei_names_the_limit():
+    nuclei = [{"Z": 1, "M": 1836, "position": [2.0 * i, 0, 0]} for i in range(50)]
+    assert "clusters.big.nuclei has 50 entries; at most 12 allowed" in problems(
+        config(clusters={"big": {"nuclei": nuclei}})
+    )
+
+
+def test_tiny_densities_give_short_memory_figures():
+    text = problems(config(rs=[1e-300], plot={**TINY["plot"], "fig1_rs": None}))
+    assert "would need about 3.82e+298 GB" in text or "e+29" in text
+    assert max(len(word) for word in text.split()) < 40, text[:400]
+
+
+@pytest.mark.parametrize("changes", [{"rs": [4]}, {"kernels": ["rmcp07"]}, {"kernels": ["rpa"], "rs": [3]}])
+def test_one_key_variants_of_the_paper_are_accepted(changes):
+    cfg = copy.deepcopy(PAPER)
+    cfg.update(changes)
+    validate(cfg, SCHEMA)
+    assert cfg["plot"]["fig1_rs"] == cfg["rs"][0]
+    assert set(cfg["plot"]["fig1_kernels"]) <= set(cfg["kernels"])
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [("-1.0e5", "write -1.0e+5"), ("1.0e5", "write 1.0e+5"), ("2e-3", "write 2.0e-3"), ("1.5E7", "write 1.5e+7")],
+)
+def test_number_hints_keep_sign_and_value(text, hint):
+    assert hint in problems(config(pulse={**TINY["pulse"], "duration": text}))
+
+
+def test_unknown_keys_get_the_closest_allowed_key():
+    assert "'grids' -> did you mean 'grid'?" in problems(config(grids={}))
+    assert "'dpl' -> did you mean 'dpi'?" in problems(config(plot={**TINY["plot"], "dpl": 100}))
+
+
+@pytest.mark.workflow
+def test_a_partial_configuration_runs_beside_the_paper(tmp_path):
+    """The recipe for a new kernel (README, "Adding a kernel"): a file with only the changed keys,
+    read over config.yaml, plans every output under results/<stem>/ and none of the paper's."""
+    import shutil
+
+    shutil.copy2(REPO / "config.yaml", tmp_path / "config.yaml")
+    study = tmp_path / "alda_study.yaml"
+    study.write_text("kernels: [rmcp07, mcp07, rpa, alda]\n")
+    outs = planned_outputs(run_snakemake(tmp_path, "-n", configfile=study))
+    assert "results/alda_study/figures/fig2.png" in outs and "results/alda_study/kernel/alda/rs6.nc" in outs
+    assert all(o.startswith("results/alda_study/") for o in outs), sorted(o for o in outs if "alda_study" not in o)[:5]

@@ -10,6 +10,7 @@ is compared with the files (not pixels).
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,14 +43,26 @@ def _digests(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     work = tmp_path_factory.mktemp("runs")
-    run_snakemake(work)  # tiny.yaml: run.name tiny
+    console = run_snakemake(work)  # tiny.yaml: run.name tiny
     first = {"results": _digests(work / "results" / "tiny"), "logs": _digests(work / "logs" / "tiny")}
     gauss = write_config(work / "gauss.yaml", run={"name": None}, pulse={"shape": "gaussian"})
     run_snakemake(work, configfile=gauss)
     # the clusters of the first run: new files only, the paper's outputs untouched
     one_cluster = write_config(work / "tiny.yaml", clusters={"h3_triangle": {"preset": "h3_triangle"}})
     run_snakemake(work, "clusters", configfile=one_cluster)
-    return SimpleNamespace(work=work, first=first, res=work / "results" / "tiny", gauss=work / "results" / "gauss")
+    return SimpleNamespace(
+        work=work, first=first, res=work / "results" / "tiny", gauss=work / "results" / "gauss", console=console
+    )
+
+
+def test_console_prints_one_line_per_job(runs):
+    """The console of a cold run: one line per job (``[k/N] rule (wildcards) t s``), the details in the logs."""
+    lines = (runs.console.stdout + runs.console.stderr).splitlines()
+    jobs = [line for line in lines if re.match(r"\[\s*\d+/\d+\] \w+", line)]
+    total = int(re.match(r"\[\s*\d+/(\d+)\]", jobs[0]).group(1))
+    assert len(jobs) == total and total > 20
+    assert len(lines) < total + 25, "\n".join(lines[:60])
+    assert not any("input:" in line for line in lines)
 
 
 def test_another_run_leaves_every_output_of_the_first_byte_identical(runs):
@@ -72,10 +85,16 @@ def test_another_run_leaves_every_output_of_the_first_byte_identical(runs):
 
 
 def test_run_name_rules(runs, tmp_path):
-    """config.yaml (or run.name "") writes results/ itself, another file its stem, run.name wins."""
-    unnamed = write_config(tmp_path / "config.yaml", run={"name": None})
+    """Only the repository's config.yaml writes results/ itself; a config.yaml elsewhere runs under its
+    folder's name, another file under its stem, run.name wins; an empty name is refused."""
+    folder = tmp_path / "study"
+    folder.mkdir()
+    unnamed = write_config(folder / "config.yaml", run={"name": None})
     outs = planned_outputs(run_snakemake(runs.work, "-n", "--forceall", configfile=unnamed))
-    assert "results/figures/fig2.png" in outs and not any(o.startswith("results/tiny/") for o in outs)
+    assert outs and all(o.startswith("results/study/") for o in outs)
+    empty = write_config(tmp_path / "empty.yaml", run={"name": ""})
+    proc = run_snakemake(runs.work, "-n", configfile=empty, check=False)
+    assert proc.returncode != 0 and "run.name = '' is empty" in proc.stdout + proc.stderr
     stem = write_config(tmp_path / "rs6-coarse.yaml", run={"name": None})
     outs = planned_outputs(run_snakemake(runs.work, "-n", "--forceall", configfile=stem))
     assert outs and all(o.startswith("results/rs6-coarse/") for o in outs)

@@ -173,8 +173,13 @@ def _describe(error) -> str:
     if error.validator in ("maxItems", "minItems"):
         n = len(error.instance) if isinstance(error.instance, (list, dict)) else "?"
         limit = sub.get(error.validator)
-        most = "at most" if error.validator == "maxItems" else "at least"
-        return f"{key} has {n} entries; {most} {limit} allowed" + (f" [{desc}]" if desc else "")
+        lo, hi = sub.get("minItems"), sub.get("maxItems")
+        if lo is not None and lo == hi:
+            bound = f"exactly {lo}"
+        else:
+            bound = ("at most " if error.validator == "maxItems" else "at least ") + str(limit)
+        entries = "entry" if n == 1 else "entries"
+        return f"{key} has {n} {entries}; {bound} allowed" + (f" [{desc}]" if desc else "")
     reason = {
         "uniqueItems": "has repeated values",
         "minItems": "is too short",
@@ -513,6 +518,12 @@ def validate(config: dict, schema: dict) -> dict:
     problems = [_describe(e) for e in errors]
     _check_rs_labels(config, "rs", problems)
     _check_rs_labels(config, "analysis.sweep_rs", problems)
+    name = (config.get("run") or {}).get("name")
+    if name is not None:
+        try:
+            check_run_name(name)
+        except ValueError as err:
+            problems.append(str(err).split("\n  ", 1)[1])
     if not problems:
         _normalise_durations(config, problems)
         _check_cross(config, problems)
