@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import facts  # noqa: E402 (scripts/facts.py, next to this file)
+
 README = ROOT / "README.md"
 
 COLUMNS = [
