@@ -34,7 +34,10 @@ CONSOLE = []
 
 onstart:
     if workflow.is_main_process:
-        for folder in (RESULTS, LOGS):  # a read-only folder is named before any job starts
+        for folder in (
+            RESULTS,
+            LOGS,
+        ):  # a read-only folder is named before any job starts
             check_writable(folder)
         jobs.start_server(SCRIPTS, SRC)
         if workflow.local_exec:
@@ -170,10 +173,15 @@ def job_params(rule_name, w):
 def params_stamp(rule_name):
     """An input function: the stamp of a job's parameters, ``results/<run>/.params/<rule>/<wildcards>.json``,
     rewritten only when they change.  Snakemake then reruns a job whose parameters changed even
-    when its own records (.snakemake/) are lost, as it does for code (the code stamps)."""
+    when its own records (.snakemake/) are lost, as it does for code (the code stamps).
+    """
 
     def stamp(wildcards):
-        items = wildcards.items() if hasattr(wildcards, "items") else vars(wildcards).items()
+        items = (
+            wildcards.items()
+            if hasattr(wildcards, "items")
+            else vars(wildcards).items()
+        )
         wc = {k: str(v) for k, v in items}
         params = job_params(rule_name, SimpleNamespace(**wc))
         name = ",".join(f"{k}={v}" for k, v in sorted(wc.items()) if v != "") or "job"
@@ -186,7 +194,8 @@ def params_stamp(rule_name):
 
 def job_provenance(rule_name, wc):
     """The provenance of the outputs of a job (viscous_forces.provenance): its parameters and those of
-    every job upstream, as the configuration in force gives them; ``wc`` = sorted wildcard items."""
+    every job upstream, as the configuration in force gives them; ``wc`` = sorted wildcard items.
+    """
     key = (rule_name, wc)
     if key not in _CHAINS:
         w = SimpleNamespace(**dict(wc))
