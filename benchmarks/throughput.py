@@ -51,10 +51,10 @@ def chi_throughput(n: int = 2000, n_naive: int = 2000, rs: float = 6.0) -> dict:
 
 
 def j_throughput(rs: float = 6.0, kernel: str = "rmcp07", every: int = 4, epsrel: float = 1e-10) -> dict:
-    from viscous_forces.core.dynamics import j_integrals
     from viscous_forces.core.dyson import chi_h
     from viscous_forces.core.electron_gas import ElectronGas
-    from viscous_forces.core.frequency import FrequencySpec
+    from viscous_forces.core.frequency_grids import FrequencySpec
+    from viscous_forces.core.friction import j_integrals
     from viscous_forces.core.quadrature import GridSpec, continuum_edges, dynamic_grid, static_grid
     from viscous_forces.core.statics import find_equilibrium
 

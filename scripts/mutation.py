@@ -17,6 +17,10 @@ Usage::
     python scripts/mutation.py                      # run every mutant not yet checked, then report
                                                     # (those recognised as equivalent are not run)
     python scripts/mutation.py --sample 40          # a seeded random sample of 40 unchecked mutants per module
+    python scripts/mutation.py --sample 45 --modules src/viscous_forces/core/friction.py ...
+                                                    # only these modules (after a change to them); the other
+                                                    # modules' rows, argued equivalents and survivors are
+                                                    # kept from the report as it is
     python scripts/mutation.py --report-only        # report the results in mutants/
     python scripts/mutation.py NAME [NAME ...]      # (re)run these mutants, then report
 """
@@ -70,21 +74,30 @@ def skip_recognised_equivalents() -> int:
     return count
 
 
-def sample_unchecked(per_module: int, seed: int) -> list[str]:
-    """A seeded random sample of at most ``per_module`` unchecked mutants of every module."""
+def _module_key(path: str) -> str:
+    """A module as :func:`load_results` keys it (path relative to src/): ``viscous_forces/core/friction.py``."""
+    return path.removeprefix("src/")
+
+
+def sample_unchecked(per_module: int, seed: int, modules: list[str] | None = None) -> list[str]:
+    """A seeded random sample of at most ``per_module`` unchecked mutants of every module (or of ``modules``)."""
     import random
 
     rng = random.Random(seed)
     names = []
-    for codes in load_results().values():
+    for module, codes in load_results().items():
+        if modules is not None and module not in modules:
+            continue
         unchecked = sorted(name for name, code in codes.items() if code is None)
         names += rng.sample(unchecked, min(per_module, len(unchecked)))
     return names
 
 
-def run(names: list[str], children: int, sample: int | None = None, seed: int = 0) -> float:
+def run(
+    names: list[str], children: int, sample: int | None = None, seed: int = 0, modules: list[str] | None = None
+) -> float:
     """Run mutmut: all unchecked mutants (the recognised equivalents skipped), a seeded sample of them
-    per module (``sample``), or the named ones."""
+    per module (``sample``), or the named ones; only those of ``modules`` if given."""
     t0 = time.perf_counter()
     if not names:
         # generates the mutants and the test map, then stops ("nothing matches"): output not needed
@@ -93,7 +106,11 @@ def run(names: list[str], children: int, sample: int | None = None, seed: int = 
         )
         print(f"{skip_recognised_equivalents()} mutants recognised as equivalent are not run")
         if sample:
-            names = sample_unchecked(sample, seed)
+            names = sample_unchecked(sample, seed, modules)
+            if not names:
+                return time.perf_counter() - t0
+        elif modules is not None:
+            names = [n for m, codes in load_results().items() if m in modules for n, c in codes.items() if c is None]
             if not names:
                 return time.perf_counter() - t0
     cmd = [MUTMUT, "run", "--max-children", str(children), *names]
@@ -270,7 +287,39 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return 100.0 * (centre - half), 100.0 * (centre + half)
 
 
-def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple[str, bool]:
+_ROW = re.compile(
+    r"^\| `(?P<module>[^`]+)` \| (?P<n>\d+) \| (?P<killed>\d+) \| (?P<survived>\d+) \| "
+    r"(?P<equivalent>\d+) \| (?P<unchecked>\d+) \| (?P<score>[^|]+) \|$"
+)
+
+
+def kept_from(text: str, modules: list[str]) -> dict:
+    """From a report's ``text``, what belongs to the modules not in ``modules``: their table rows (verbatim),
+    argued equivalents and surviving mutants (sections), the git commit and run time of that report."""
+    dotted = tuple(m.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + "." for m in modules)
+    rows = [m for line in text.splitlines() if (m := _ROW.match(line)) and m["module"] not in modules]
+    argued = [
+        line
+        for line in text.split("## Surviving mutants")[0].splitlines()
+        if line.startswith("- `") and not line[3:].startswith(dotted)
+    ]
+    survivors = [
+        block
+        for block in re.split(r"\n(?=### `)", text.split("## Surviving mutants", 1)[-1])[1:]
+        if not block[5:].startswith(dotted)
+    ]
+    commit = re.search(r"^- git (\S+)", text, re.M)
+    return {
+        "rows": rows,
+        "argued": argued,
+        "survivors": [b.rstrip() + "\n" for b in survivors],
+        "commit": commit.group(1) if commit else "?",
+    }
+
+
+def report(results, equivalents: dict[str, str], elapsed: float | None, kept: dict | None = None) -> tuple[str, bool]:
+    """The report text and whether every module reaches :data:`TARGET`; ``kept``: rows, argued equivalents
+    and survivors of the modules not rerun (:func:`kept_from`), merged in as they are."""
     rows, survivors, argued = [], [], []
     kinds = defaultdict(int)
     ok = True
@@ -299,6 +348,11 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
         rows.append((module, n, killed, n - killed - equivalent - unchecked, equivalent, unchecked, score))
         for key, value in zip(("n", "killed", "survived", "equivalent", "unchecked"), rows[-1][1:6]):
             totals[key] += value
+    kept_lines = {}
+    for m in (kept or {}).get("rows", []):
+        kept_lines[m["module"]] = m.group(0)
+        for key in ("n", "killed", "survived", "equivalent", "unchecked"):
+            totals[key] += int(m[key])
     effective = totals["n"] - totals["equivalent"] - totals["unchecked"]
     lines = [
         "# Mutation testing (generated by `make mutation`; do not edit)",
@@ -318,27 +372,43 @@ def report(results, equivalents: dict[str, str], elapsed: float | None) -> tuple
         "| module | mutants | killed | survived | equivalent | not checked | score |",
         "|---|---|---|---|---|---|---|",
     ]
+    table = dict(kept_lines)
     for module, n, killed, survived, equivalent, unchecked, score in rows:
         text = f"{score:.1f} %"
         if unchecked:
             lo, hi = wilson(killed, killed + survived)
             text += f" ({lo:.0f}-{hi:.0f} %)"
-        lines.append(f"| `{module}` | {n} | {killed} | {survived} | {equivalent} | {unchecked} | {text} |")
+        table[module] = f"| `{module}` | {n} | {killed} | {survived} | {equivalent} | {unchecked} | {text} |"
+    lines += [table[module] for module in sorted(table)]
     total_score = 100.0 * totals["killed"] / effective if effective else 100.0
     lines.append(
         f"| **all** | {totals['n']} | {totals['killed']} | {totals['survived']} | {totals['equivalent']} | "
         f"{totals['unchecked']} | {total_score:.1f} % |"
     )
+    kept = kept or {"argued": [], "survivors": []}
+    if kept_lines:
+        lines += [
+            "",
+            f"- rows of {', '.join(f'`{m}`' for m in sorted(kept_lines))} kept from the report of git "
+            f"{kept['commit']} (those modules were not run again: {len(kept_lines)} rows); the run time and the "
+            "recognised equivalents counted below are those of the other modules",
+        ]
     lines += ["", "Equivalent mutants, recognised from the code:", ""]
     lines += [f"- {kinds[kind]} {KINDS[kind]}" for kind in KINDS]
-    lines += ["", f"and {len(argued)} argued one by one (benchmarks/mutation_equivalents.yaml):", ""]
-    lines += [f"- `{name}`: {why}" for name, why in argued]
-    lines += ["", f"## Surviving mutants ({len(survivors)})", ""]
+    lines += [
+        "",
+        f"and {len(argued) + len(kept['argued'])} argued one by one (benchmarks/mutation_equivalents.yaml):",
+        "",
+    ]
+    lines += sorted([f"- `{name}`: {why}" for name, why in argued] + kept["argued"])
+    lines += ["", f"## Surviving mutants ({len(survivors) + len(kept['survivors'])})", ""]
     for name, code, diff in survivors:
         body = "\n".join(
             line for line in diff.splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
         )
         lines += [f"### `{name}` ({code})", "", "```diff", body, "```", ""]
+    for block in kept["survivors"]:
+        lines += [block.rstrip("\n"), ""]
     return "\n".join(lines) + "\n", ok
 
 
@@ -352,12 +422,23 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
     parser.add_argument(
+        "--modules",
+        nargs="+",
+        metavar="PATH",
+        help="run and report only these modules (src/viscous_forces/...py); keep the other modules' rows of the report",
+    )
+    parser.add_argument(
         "--run-time", metavar="TEXT", help="with --report-only: how long the runs behind the results took"
     )
     args = parser.parse_args(argv)
-    elapsed = None if args.report_only else run(args.names, args.max_children, args.sample, args.seed)
+    modules = [_module_key(m) for m in args.modules] if args.modules else None
+    kept = kept_from(REPORT.read_text(), modules) if modules and REPORT.exists() else None
+    elapsed = None if args.report_only else run(args.names, args.max_children, args.sample, args.seed, modules)
     equivalents = yaml.safe_load(EQUIVALENTS.read_text()) if EQUIVALENTS.exists() else {}
-    text, ok = report(load_results(), equivalents or {}, elapsed)
+    results = load_results()
+    if modules is not None:
+        results = {m: codes for m, codes in results.items() if m in modules}
+    text, ok = report(results, equivalents or {}, elapsed, kept)
     if args.report_only and args.run_time:
         text = text.replace("- mutmut run time: (report only)", f"- mutmut run time: {args.run_time}")
     REPORT.write_text(text)

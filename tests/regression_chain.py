@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from viscous_forces.core.dynamics import get_impurity
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.stages.chi import compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import pulse_length
 from viscous_forces.stages.response import markov_model, solve_response
@@ -51,7 +51,7 @@ def paper_specs():
 
 def _responses(kernel, rs, grid, frequency, density, imp, direct_field):
     chi = compute_chi(tabulate_kernel(rs, kernel, None, grid, frequency))
-    eq = find_equilibrium(chi, d_max=grid.d_max)
+    eq = compute_equilibrium(chi, d_max=grid.d_max)
     resp = {g: solve_response(chi, eq, imp, g, direct_field=direct_field, density=density) for g in GEOMETRIES}
     return eq, resp
 

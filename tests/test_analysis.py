@@ -13,12 +13,13 @@ from viscous_forces.analysis.friction import friction_point
 from viscous_forces.analysis.modes import Mode, fit_modes, markov_modes, response_poles, vibration_rows
 from viscous_forces.analysis.viscous import VISCOUS_UNITS, claim_verdict, phase_metrics, viscous_correction_rows
 from viscous_forces.constants import M_DEUTERON, M_PROTON
-from viscous_forces.core.dynamics import Impurity, MarkovModel
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.quadrature import GridSpec
+from viscous_forces.core.time_domain import MarkovModel
 from viscous_forces.figures.sweep import plot_friction_sweep
 from viscous_forces.stages.chi import compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import pulse_length
 from viscous_forces.stages.response import markov_model, solve_response
@@ -62,7 +63,7 @@ def rpa_chain():
     def get(rs, geometry):
         if rs not in cache:
             chi = compute_chi(tabulate_kernel(rs, "rpa", {}, SMALL_GRID, SMALL_FREQ))
-            eq = find_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
+            eq = compute_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
             resp = {g: solve_response(chi, eq, HD, g) for g in ("parallel", "perpendicular")}
             T = pulse_length(list(resp.values()))
             cache[rs] = {g: (r, compute_velocity(r, T)) for g, r in resp.items()}
@@ -157,7 +158,7 @@ def test_pole_analysis_matches_fitted_frequency_rpa(rpa_chain, rs):
 def test_fitted_damping_bias_falls_with_response_density():
     """The fit-vs-pole damping bias of the vibration is second order in the G-grid spacing."""
     chi = compute_chi(tabulate_kernel(6, "rpa", {}, SMALL_GRID, SMALL_FREQ))
-    eq = find_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
+    eq = compute_equilibrium(chi, d_max=SMALL_GRID.d_max, d_step=0.1)
     bias = []
     for density in (1.0, 2.0):
         r = solve_response(chi, eq, HD, "parallel", density=density)
@@ -267,7 +268,7 @@ def test_claim_verdict_without_rs6():
 def _friction(rs, kernel, grid=None, d_step=0.05):
     grid = grid or GridSpec(d_max=15.0)
     chi = compute_chi(tabulate_kernel(rs, kernel, None, grid, SMALL_FREQ))
-    return friction_point(chi, find_equilibrium(chi, d_max=grid.d_max, d_step=d_step), HD)
+    return friction_point(chi, compute_equilibrium(chi, d_max=grid.d_max, d_step=d_step), HD)
 
 
 @pytest.mark.parametrize("rs", [1, 2, 6, 10])

@@ -10,11 +10,12 @@ the static integrals by adaptive quadrature and Newton's equations for each nucl
 import numpy as np
 import pytest
 
-from viscous_forces.core.dynamics import Impurity, high_frequency_limit, interpolate_jtilde
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_domain import high_frequency_limit, interpolate_jtilde
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.stages.chi import compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import markov_model, solve_response
 from viscous_forces.stages.velocity import compute_velocity
@@ -36,7 +37,7 @@ IMPURITIES = [
 @pytest.fixture(scope=data_scope, params=["rpa", "mcp07"])
 def chain(request):
     chi = compute_chi(tabulate_kernel(RS, request.param, None, GRID, FREQ))
-    eq = find_equilibrium(chi, d_max=GRID.d_max)
+    eq = compute_equilibrium(chi, d_max=GRID.d_max)
     U, F, K = oracles.static_integrals(RS, request.param, float(eq["d_eq"]))
     Q = oracles.friction(RS, request.param, float(eq["d_eq"]))
     return request.param, chi, eq, K, Q

@@ -24,13 +24,13 @@ from viscous_forces.core.cluster import (
     relax,
     solve_cluster,
 )
-from viscous_forces.core.dynamics import get_impurity
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.core.statics import pair_statics
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.cluster import ClusterTerms, simulate_cluster
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import solve_response
 from viscous_forces.stages.velocity import TimeSpec, compute_velocity
@@ -51,7 +51,7 @@ SAME_TIMES = TimeSpec(points_per_period=4, min_points_per_pulse=2000)
 @pytest.fixture(scope=data_scope, params=["rpa", "rmcp07"])
 def chain(request):
     chi = compute_chi(tabulate_kernel(RS, request.param, None, GRID, FREQ))
-    eq = find_equilibrium(chi, d_max=GRID.d_max)
+    eq = compute_equilibrium(chi, d_max=GRID.d_max)
     qs, ws, chi0 = (chi[k].values for k in ("q_static", "weight_static", "chi_static"))
     return chi, eq, lambda d: pair_statics(d, qs, ws, chi0)
 

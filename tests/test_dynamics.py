@@ -8,21 +8,15 @@ import numpy as np
 import pytest
 
 from viscous_forces.constants import M_DEUTERON, M_PROTON
-from viscous_forces.core.dynamics import (
-    Impurity,
-    MarkovModel,
-    dc_limit,
-    friction_coefficients,
-    friction_density,
-    high_frequency_limit,
-    j_integrals,
-    solve_2x2,
-)
 from viscous_forces.core.dyson import dyson
 from viscous_forces.core.electron_gas import ElectronGas
+from viscous_forces.core.frequency_domain import dc_limit, high_frequency_limit, solve_2x2
+from viscous_forces.core.friction import friction_coefficients, friction_density, j_integrals
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.quadrature import GridSpec, dynamic_grid, static_grid
 from viscous_forces.core.statics import find_equilibrium
+from viscous_forces.core.time_domain import MarkovModel
 
 import oracles
 from conftest import data_scope
@@ -234,7 +228,8 @@ def test_impurity_validation():
         Impurity(1.0, 1.0, -5.0, 2.0)
     with pytest.raises(ValueError, match="Z2"):
         Impurity(1.0, 0.0, 1.0, 2.0)
-    from viscous_forces.core.dynamics import check_geometry, direct_field_sign
+    from viscous_forces.core.frequency_domain import direct_field_sign
+    from viscous_forces.core.impurity import check_geometry
 
     with pytest.raises(ValueError, match="parallel, perpendicular"):
         check_geometry("diagonal")
@@ -243,7 +238,7 @@ def test_impurity_validation():
 
 
 def test_impurity_presets_mappings_and_refusals():
-    from viscous_forces.core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
+    from viscous_forces.core.impurity import IMPURITY_PRESETS, Impurity, get_impurity
 
     hd = get_impurity("hd")
     assert (hd.Z1, hd.Z2, hd.M1, hd.M2) == (1.0, 1.0, M_PROTON, M_DEUTERON) and get_impurity(hd) is hd
@@ -258,7 +253,7 @@ def test_impurity_presets_mappings_and_refusals():
 
 def test_high_frequency_limit_default_sign():
     """sigma = +1 (the printed direct-field sign) unless given."""
-    from viscous_forces.core.dynamics import Impurity
+    from viscous_forces.core.impurity import Impurity
 
     imp = Impurity(2.0, 1.0, 7000.0, 3000.0)
     assert high_frequency_limit(imp, 0.01) == high_frequency_limit(imp, 0.01, 1.0)
@@ -268,7 +263,7 @@ def test_high_frequency_limit_default_sign():
 
 def test_markov_step_response_is_causal():
     """x(t) = 0 for t <= 0 exactly (the jump C appears at t = 0+), float64, decaying to the DC value."""
-    from viscous_forces.core.dynamics import MarkovModel
+    from viscous_forces.core.time_domain import MarkovModel
 
     m = MarkovModel(A=np.array([[-0.1, 0.02], [0.0, -0.2]]), B=np.array([0.1, 0.2]), C=np.array([0.3, -0.1]))
     x = m.step_response(np.array([-1.0, 0.0, 1e-12, 1e4]))
@@ -278,9 +273,24 @@ def test_markov_step_response_is_causal():
 
 
 def test_solve_2x2_refuses_zero_and_non_finite_frequencies():
-    from viscous_forces.core.dynamics import Impurity, solve_2x2
+    from viscous_forces.core.frequency_domain import solve_2x2
+    from viscous_forces.core.impurity import Impurity
 
     imp, jt = Impurity(1.0, 1.0, M_PROTON, M_DEUTERON), np.array([0.1 - 0.2j, 0.1 - 0.2j])
     for omega in (np.array([0.0, 0.1]), np.array([0.1, np.inf]), np.array([np.nan, 0.1])):
         with pytest.raises(ValueError, match=r"solve_2x2 needs finite omega != 0 Ha; use dc_limit\(\)"):
             solve_2x2(omega, jt, jt, 0.01, imp, 0.01)
+
+
+def test_old_import_paths_name_the_moved_objects():
+    """core.dynamics (workflow/rules/common.smk imports get_impurity from it) and core.pulses.pulse_response
+    re-export the objects that moved to impurity, friction, frequency_domain and time_domain: the same objects."""
+    from viscous_forces.core import dynamics, frequency_domain, friction, impurity, pulses, time_domain
+
+    homes = {m.__name__: m for m in (impurity, friction, frequency_domain, time_domain)}
+    constants = {"GEOMETRIES": impurity, "IMPURITY_PRESETS": impurity, "DIRECT_FIELD_SIGNS": frequency_domain}
+    for name in dynamics.__all__:
+        obj = getattr(dynamics, name)
+        home = constants[name] if name in constants else homes[obj.__module__]
+        assert obj is getattr(home, name), name
+    assert pulses.pulse_response is time_domain.pulse_response

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from viscous_forces import jobs
+from viscous_forces import jobs, jobserver, snakemake_process
 from viscous_forces.io import read_dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -208,11 +208,11 @@ def test_timing_is_read_from_the_last_line_of_a_log(tmp_path):
     ],
 )
 def test_the_server_starts_early_only_when_jobs_may_run_here(argv, runs):
-    assert jobs.runs_jobs(argv) is runs
+    assert snakemake_process.runs_jobs(argv) is runs and jobs.runs_jobs is snakemake_process.runs_jobs
 
 
 def test_the_server_preloads_what_the_scripts_import_and_no_workflow_machinery():
-    modules = jobs.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
+    modules = jobserver.server_modules(sorted(SCRIPTS.glob("*.py")), REPO / "src")
     for name in (
         "viscous_forces.stages.response",
         "viscous_forces.figures.velocities",
@@ -231,7 +231,7 @@ def test_the_scheduler_keeps_one_wakeup_timer():
     before the first is due starts none, and the timer does not keep Python from exiting."""
     from snakemake.scheduling.job_scheduler import JobScheduler
 
-    jobs.coalesce_scheduler_wakeups()
+    snakemake_process.coalesce_scheduler_wakeups()
 
     class Fake:
         _open_jobs = threading.Semaphore(0)
@@ -245,3 +245,22 @@ def test_the_scheduler_keeps_one_wakeup_timer():
     assert threading.active_count() == before + 1 and all(t.daemon for t in timers)
     assert fake._open_jobs.acquire(timeout=2.0)  # it wakes the scheduler
     assert not fake._open_jobs.acquire(timeout=0.5)  # once
+
+
+def test_code_inputs_leave_out_imports_for_annotations_only(tmp_path):
+    """An import under ``if TYPE_CHECKING:`` never runs, so it is no code input (viscous_forces.codedeps)."""
+    from viscous_forces.codedeps import package_closure
+
+    pkg = tmp_path / "viscous_forces"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "used.py").write_text("")
+    (pkg / "annotation.py").write_text("")
+    (pkg / "typed.py").write_text("")
+    (pkg / "module.py").write_text(
+        "import typing\nfrom typing import TYPE_CHECKING\n\nfrom . import used\n\n"
+        "if TYPE_CHECKING:\n    from . import annotation\n"
+        "if typing.TYPE_CHECKING:\n    from . import typed\nelse:\n    pass\n"
+    )
+    closure = {p.name for p in package_closure(pkg / "module.py", tmp_path)}
+    assert closure == {"__init__.py", "module.py", "used.py"}

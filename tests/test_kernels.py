@@ -314,7 +314,6 @@ def test_small_omega_slope(rs, refs):
 def test_im_slope_finite_difference_path_and_static_kernels():
     # A kernel without an analytic slope uses Im f(q, delta)/delta with delta = 1e-6 omega_p.
     fd_kernel = Kernel(
-        name="rmcp07_fd",
         function=lambda q, w, rs, **p: rmcp07.fxc(q, w, rs, **p),
         defaults=rmcp07.DEFAULTS,
         dynamic=True,
@@ -570,7 +569,6 @@ def test_kernel_errors():
 def test_a_kernel_object_validates_its_own_parameters():
     alda = get_kernel("alda")
     new = Kernel(
-        name="half_alda",
         function=lambda q, w, rs, correlation="PW92": 0.5 * alda.function(q, w, rs, correlation),
         defaults={"correlation": "PW92"},
         dynamic=False,
@@ -581,8 +579,8 @@ def test_a_kernel_object_validates_its_own_parameters():
     assert new(1.0, 0.0, 2.0) == 0.5 * pw92.f_alda(2.0)
     with pytest.raises(ValueError, match="correlation"):
         new.params(correlation="XX")
-    with pytest.raises(ValueError, match="kernel name"):
-        Kernel(name="Bad Name", function=new.function, defaults={}, dynamic=False, description="", label="")
+    with pytest.raises(TypeError, match="name"):  # a kernel is named by the module or entry point it is found by
+        Kernel(name="half_alda", function=new.function, defaults={}, dynamic=False, description="", label="")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -10,14 +10,15 @@ import xarray as xr
 
 from viscous_forces.analysis.convergence import convergence_study
 from viscous_forces.constants import M_DEUTERON, M_PROTON
-from viscous_forces.core.dynamics import Impurity, high_frequency_limit
 from viscous_forces.core.dyson import chi_h
-from viscous_forces.core.filon import StepResponse, step_response
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_domain import high_frequency_limit
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.quadrature import GridSpec
+from viscous_forces.core.time_domain import StepResponse, step_response
 from viscous_forces.io import read_dataset, write_dataset
 from viscous_forces.stages.chi import chi_dataarray, compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import derive_pulse, pulse_length
 from viscous_forces.stages.response import solve_response
@@ -39,7 +40,7 @@ def chain():
         key = (rs, kernel, direct_field)
         if key not in cache:
             chi = compute_chi(tabulate_kernel(rs, kernel, grid=GRID))
-            eq = find_equilibrium(chi, d_max=GRID.d_max)
+            eq = compute_equilibrium(chi, d_max=GRID.d_max)
             resp = {g: solve_response(chi, eq, HD, g, direct_field=direct_field) for g in ("parallel", "perpendicular")}
             cache[key] = (chi, eq, resp)
         return cache[key]

@@ -10,9 +10,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 
-from viscous_forces.core.dynamics import Impurity, solve_2x2
 from viscous_forces.core.dyson import chi_h
 from viscous_forces.core.electron_gas import ElectronGas
+from viscous_forces.core.frequency_domain import solve_2x2
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.quadrature import GridSpec, static_grid
 from viscous_forces.core.statics import pair_statics
@@ -168,11 +169,11 @@ def test_two_by_two_solve_against_newton_oracle(omega, j0, jg, spring, Z1, Z2, M
 def _integer_input_cases():
     """(label, function, integer arguments): every public function that converts an input with
     ``np.asarray(x, dtype=float)`` in the modules under mutation testing."""
-    from viscous_forces.core import filon, statics
-    from viscous_forces.core.dynamics import MarkovModel
+    from viscous_forces.core import filon, statics, time_domain
     from viscous_forces.core.kernels import get_kernel, gki, gki_shapes, im_slope, mcp07, pw92, rmcp07
     from viscous_forces.core.lindhard import lindhard_F
     from viscous_forces.core.pulses import make_pulse
+    from viscous_forces.core.time_domain import MarkovModel
     from viscous_forces.stages.chi import chi_dataarray
 
     q, w, t = np.array([1, 2, 3]), np.array([0, 1, 2]), np.array([0, 1, 2, 3, 4, 5, 6])
@@ -192,7 +193,7 @@ def _integer_input_cases():
         ("markov_step", markov.step_response, (t,)),
         ("filon_fourier", filon.filon_fourier, (w, w, t)),
         ("filon_cos", filon.filon_cos, (w, w, t)),
-        ("step_response", lambda o, tt: filon.step_response(o, 1.0 / (1 + o - 1j * o), tt, 1.0 + 0j), (w, t)),
+        ("step_response", lambda o, tt: time_domain.step_response(o, 1.0 / (1 + o - 1j * o), tt, 1.0 + 0j), (w, t)),
         ("f_gki", lambda o: gki.f_gki(o, 2.0), (w,)),
         ("g", gki_shapes.g, (w,)),
         ("h_fit", gki_shapes.h_fit, (w,)),

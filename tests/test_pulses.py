@@ -21,8 +21,8 @@ from viscous_forces.core.pulses import (
     RectangularPulse,
     SmoothRampPulse,
     make_pulse,
-    pulse_response,
 )
+from viscous_forces.core.time_domain import pulse_response
 
 T = 1000.0
 

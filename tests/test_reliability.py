@@ -17,15 +17,15 @@ import xarray as xr
 import yaml
 
 from viscous_forces.config import load_schema, rs_label, short, validate
-from viscous_forces.core.dynamics import get_impurity
 from viscous_forces.core.dyson import chi_h
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.kernels import get_kernel
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.io import read_result, write_dataset
 from viscous_forces.resources import job_bytes, job_mb
 from viscous_forces.stages.chi import compute_chi
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.response import solve_response
 
@@ -233,7 +233,7 @@ def chains():
     out = {}
     for kernel, rs in (("rpa", 6.0), ("mcp07", 6.0), ("rpa", 2.0)):
         chi = compute_chi(tabulate_kernel(rs, kernel, None, GRID, FREQ))
-        out[(kernel, rs)] = (chi, find_equilibrium(chi, d_max=GRID.d_max, d_step=0.1))
+        out[(kernel, rs)] = (chi, compute_equilibrium(chi, d_max=GRID.d_max, d_step=0.1))
     return out
 
 
@@ -350,7 +350,7 @@ def test_full_disk_is_reported_as_such(chains, tmp_path, monkeypatch):
         ({"kernels": ["rmcp07", "nosuch"]}, "kernels: unknown kernel 'nosuch'; available: alda, mcp07, rmcp07, rpa"),
         (
             {"grids": {"n_gl": 8}},
-            "config: unexpected key(s) 'grids'; allowed keys: analysis, chi_map, clusters, direct_field_sign",
+            "config: unexpected key(s) 'grids' ('grids' -> did you mean 'grid'?); allowed keys: analysis, chi_map",
         ),
         (
             {"kernel_params": {"rmcp07": {"alpha": 1.0}}},

@@ -14,15 +14,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from viscous_forces.core.dynamics import (
-    friction_coefficients,
-    friction_density,
-    get_impurity,
-    j_integrals,
-)
 from viscous_forces.core.dyson import chi_h
 from viscous_forces.core.electron_gas import ElectronGas
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
+from viscous_forces.core.friction import friction_coefficients, friction_density, j_integrals
+from viscous_forces.core.impurity import get_impurity
 from viscous_forces.core.kernels import get_kernel, im_slope
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.core.pulses import make_pulse
@@ -31,7 +27,7 @@ from viscous_forces.core.statics import pair_statics
 from viscous_forces.io import parameters
 from viscous_forces.stages.chi import compute_chi
 from viscous_forces.stages.common import check_derived, check_same, describe, require_stage
-from viscous_forces.stages.equilibrium import find_equilibrium
+from viscous_forces.stages.equilibrium import compute_equilibrium
 from viscous_forces.stages.kernel import tabulate_kernel
 from viscous_forces.stages.pulse import derive_pulse, pulse_length
 from viscous_forces.stages.response import friction, impurity_of, markov_model, solve_response
@@ -121,7 +117,7 @@ INTERFACE = {
 def chain():
     k = tabulate_kernel(RS, "rmcp07", None, GRID, FREQ)
     c = compute_chi(k)
-    e = find_equilibrium(c, d_max=GRID.d_max)
+    e = compute_equilibrium(c, d_max=GRID.d_max)
     par = solve_response(c, e, HD, "parallel", **RESPONSE)
     perp = solve_response(c, e, HD, "perpendicular", **RESPONSE)
     p = derive_pulse(RS, [par, perp])
@@ -223,16 +219,16 @@ def test_equilibrium_stage_curves_and_scalars(chain):
     assert float(ds["energy_eq"]) == u and float(ds["spring_constant"]) == k and float(ds["force_residual"]) == f
     assert abs(f) < 1e-12 and k > 0 and 4.0 < d_eq < 5.0  # rMCP07 at rs = 6: 4.53 bohr
     with pytest.raises(ValueError, match=r"equilibrium curve must be \(d_lo, d_hi, n\)"):
-        find_equilibrium(c, curve=(5.0, 4.0, 10))
+        compute_equilibrium(c, curve=(5.0, 4.0, 10))
     with pytest.raises(ValueError, match="expected the output of the chi stage"):
-        find_equilibrium(chain["kernel"])
+        compute_equilibrium(chain["kernel"])
     # the scan range and step reach the scan: a range above d_eq has no minimum, a step over half the
     # range is refused, a curve from below 1 bohr is fine
     with pytest.raises(ValueError):
-        find_equilibrium(c, d_min=6.0, d_max=GRID.d_max)
+        compute_equilibrium(c, d_min=6.0, d_max=GRID.d_max)
     with pytest.raises(ValueError, match=r"d_step must be in \(0, \(d_max - d_min\)/2\] bohr, got 8.0"):
-        find_equilibrium(c, d_min=1.0, d_max=15.0, d_step=8.0)
-    half = find_equilibrium(c, d_max=GRID.d_max, curve=(0.5, 12.0, 3))
+        compute_equilibrium(c, d_min=1.0, d_max=15.0, d_step=8.0)
+    half = compute_equilibrium(c, d_max=GRID.d_max, curve=(0.5, 12.0, 3))
     np.testing.assert_array_equal(half["d"].values, [0.5, 6.25, 12.0])
 
 
@@ -251,6 +247,9 @@ def test_response_stage_scalars(chain, geometry):
     Q = friction_coefficients(c["q_static"].values, c["weight_static"].values, c["friction_density"].values, d_eq)
     assert float(ds["friction_q0"]) == Q["J0"] and float(ds["friction_qg"]) == Q[geometry]
     assert friction(c, e) == Q
+    # the one computation of friction from a chi dataset: at d_eq, or at any d (with or without eq_ds)
+    Q5 = friction_coefficients(c["q_static"].values, c["weight_static"].values, c["friction_density"].values, 5.0)
+    assert friction(c, d=5.0) == Q5 and friction(c, e, d=5.0) == Q5 and Q5 != Q
     J = j_integrals(c["q_dyn"].values, c["weight_dyn"].values, c["chi"].values - c["chi_zero"].values, d_eq)
     om = c["omega"].values
     np.testing.assert_array_equal(ds["omega_j"].values, om)
@@ -283,6 +282,12 @@ def test_response_refusals(chain):
     light = get_impurity({"Z1": 1.0, "Z2": 1.0, "M1": 1.0, "M2": 2.0})
     with pytest.raises(ValueError, match="nuclei this light move on the electrons' time scale"):
         solve_response(c, e, light, "parallel")
+    with pytest.raises(ValueError, match=r"friction needs the distance: an equilibrium dataset \(its d_eq\) or d"):
+        friction(c)
+    with pytest.raises(ValueError, match="expected the output of the equilibrium stage"):
+        friction(c, c, d=5.0)
+    with pytest.raises(ValueError, match="expected the output of the chi stage"):
+        friction(e, d=5.0)
 
 
 def test_pulse_stage(chain):

@@ -4,16 +4,10 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from viscous_forces.core.filon import StepResponse, filon_cos, filon_fourier, step_response
-from viscous_forces.core.frequency import response_frequency_grid
-from viscous_forces.core.pulses import (
-    ACPulse,
-    GaussianPulse,
-    RectangularPulse,
-    SmoothRampPulse,
-    make_pulse,
-    pulse_response,
-)
+from viscous_forces.core.filon import filon_cos, filon_fourier
+from viscous_forces.core.frequency_grids import response_frequency_grid
+from viscous_forces.core.pulses import ACPulse, GaussianPulse, RectangularPulse, SmoothRampPulse, make_pulse
+from viscous_forces.core.time_domain import StepResponse, pulse_response, step_response
 
 import oracles
 

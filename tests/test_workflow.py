@@ -278,7 +278,7 @@ def test_adding_a_kernel_module_reruns_only_its_chain(tiny, tmp_path):
         "from .alda import fxc as alda_fxc\n\n\n"
         "def fxc(q, omega, rs):\n"
         "    return 0.5 * alda_fxc(q, omega, rs)\n\n\n"
-        'KERNEL = Kernel(name="half_alda", function=fxc, defaults={}, dynamic=False,\n'
+        "KERNEL = Kernel(function=fxc, defaults={}, dynamic=False,\n"
         '                description="ALDA/2", label="ALDA/2")\n'
     )
     try:

@@ -2,7 +2,8 @@
 
 The workflow uses this to make each rule's code inputs exactly the package modules its script
 loads: editing a module reruns the rules that import it, and nothing else.  The analysis is
-static (``ast``): every ``import`` statement counts, also inside functions, and importing
+static (``ast``): every ``import`` statement counts, also inside functions (not those under
+``if TYPE_CHECKING:``, which never run), and importing
 ``a.b.c`` loads the packages ``a`` and ``a.b`` first, so their ``__init__.py`` files count too.
 Kernel modules are found by name at run time (:func:`viscous_forces.core.kernels.get_kernel`), so
 no script imports them statically; the workflow adds the closure of the one kernel a job uses.
@@ -47,8 +48,19 @@ def _with_parents(dotted: str) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """True for the condition ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``."""
+    return getattr(test, "id", getattr(test, "attr", None)) == "TYPE_CHECKING"
+
+
 def _imported_names(tree: ast.AST, current: str | None, is_package: bool) -> set[str]:
-    """Dotted names a module imports (absolute), including ``from x import y`` submodule candidates."""
+    """Dotted names a module imports (absolute), including ``from x import y`` submodule candidates.
+
+    Imports under ``if TYPE_CHECKING:`` are left out: they are for annotations and never run.
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            node.body = []
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -12,6 +12,7 @@ memory exceeds ``resources.max_memory_gb`` (:mod:`viscous_forces.resources`).
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 import re
 import reprlib
@@ -22,7 +23,7 @@ import jsonschema
 import yaml
 
 from .core.cluster import make_cluster
-from .core.dynamics import IMPURITY_PRESETS, Impurity, get_impurity
+from .core.impurity import IMPURITY_PRESETS, Impurity, get_impurity
 from .core.kernels import available_kernels, get_kernel
 from .resources import check_memory
 
@@ -121,13 +122,33 @@ def _fill_defaults(schema, value):
     return value
 
 
+def _yaml_float(value: float) -> str:
+    """How to write ``value`` so that YAML reads a number: a decimal point and a signed exponent."""
+    mantissa, _, exponent = f"{value:.15g}".partition("e")
+    if not exponent:
+        mantissa, _, exponent = f"{value:.15e}".partition("e")
+        mantissa = mantissa.rstrip("0")
+    if "." not in mantissa:
+        mantissa += ".0"
+    elif mantissa.endswith("."):
+        mantissa += "0"
+    exp = int(exponent)
+    return f"{mantissa}e{'+' if exp >= 0 else '-'}{abs(exp)}"
+
+
 def _describe(error) -> str:
     key = _key(list(error.absolute_path))
     sub = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"{key}: unexpected key(s) {', '.join(map(repr, extra))}; allowed keys: {allowed}"
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        guesses = []
+        for k in extra:
+            close = difflib.get_close_matches(str(k), known, n=1, cutoff=0.6)
+            if close:
+                guesses.append(f"{k!r} -> did you mean {close[0]!r}?")
+        hint = f" ({'; '.join(guesses)})" if guesses else ""
+        return f"{key}: unexpected key(s) {', '.join(map(repr, extra))}{hint}; allowed keys: {', '.join(known)}"
     allowed = []
     for word, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
         if word in sub:
@@ -140,15 +161,20 @@ def _describe(error) -> str:
     desc = sub.get("description", "").strip()
     if error.validator == "type" and isinstance(error.instance, str):
         try:
-            float(error.instance)
-            hint = (
-                "YAML reads exponents without a decimal point or sign as text; write 1.0e-5 or 1.0e+5"
-                if "e" in error.instance.lower()
-                else "remove the quotes"
-            )
-            return f"{key} = {short(error.instance)} is a string, not a number: {hint}"
+            value = float(error.instance)
         except ValueError:
-            pass
+            value = None
+        if value is not None:
+            if "e" in error.instance.lower():
+                hint = f"YAML reads exponents without a decimal point and a sign as text; write {_yaml_float(value)}"
+            else:
+                hint = "remove the quotes"
+            return f"{key} = {short(error.instance)} is a string, not a number: {hint}"
+    if error.validator in ("maxItems", "minItems"):
+        n = len(error.instance) if isinstance(error.instance, (list, dict)) else "?"
+        limit = sub.get(error.validator)
+        most = "at most" if error.validator == "maxItems" else "at least"
+        return f"{key} has {n} entries; {most} {limit} allowed" + (f" [{desc}]" if desc else "")
     reason = {
         "uniqueItems": "has repeated values",
         "minItems": "is too short",
@@ -206,11 +232,18 @@ def _check_cross(config, problems):
         except ValueError as exc:
             problems.append(f"kernel_params.{k}: {exc}")
     plot = config.get("plot", {})
-    if plot.get("fig1_rs") not in config.get("rs", []):
-        problems.append(f"plot.fig1_rs = {short(plot.get('fig1_rs'))} must be one of rs = {short(config.get('rs'))}")
+    rs_values, kernels = config.get("rs", []), config.get("kernels", [])
+    if plot.get("fig1_rs") is None and rs_values:
+        plot["fig1_rs"] = rs_values[0]  # null: Fig. 1 at the first r_s
+    elif plot.get("fig1_rs") not in rs_values:
+        problems.append(f"plot.fig1_rs = {short(plot.get('fig1_rs'))} must be one of rs = {short(rs_values)}")
     for k in plot.get("fig1_kernels", []):
-        if k not in config.get("kernels", []):
-            problems.append(f"plot.fig1_kernels: {short(k)} is not in kernels = {short(config.get('kernels'))}")
+        if k not in known:
+            problems.append(f"plot.fig1_kernels: unknown kernel {short(k)}; available: {', '.join(known)}")
+    # Fig. 1 draws the configured kernels among plot.fig1_kernels, or every configured kernel if none is
+    chosen = [k for k in plot.get("fig1_kernels", []) if k in kernels]
+    plot["fig1_kernels"] = chosen or list(kernels)
+    _check_appearance(plot, problems)
     eq = config.get("equilibrium", {})
     d_max = config.get("grid", {}).get("d_max")
     if isinstance(eq.get("d_min"), (int, float)) and isinstance(d_max, (int, float)) and not eq["d_min"] < d_max:
@@ -235,6 +268,77 @@ def _check_cross(config, problems):
     if pulse.get("shape") == "ac" and pulse.get("frequency") is None:
         problems.append("pulse.frequency must be set (Ha, > 0) for pulse.shape = ac")
     _check_impurities(config, problems)
+    if not problems:
+        _check_pulse_lengths(config, problems)
+
+
+#: The line styles a figure accepts (``plot.styles``): matplotlib's names.
+LINE_STYLES = ("-", "--", "-.", ":", "solid", "dashed", "dashdot", "dotted")
+
+
+def _check_appearance(plot, problems):
+    """plot.styles must be matplotlib line styles and plot.colors colours (checked before any job)."""
+    for kernel, style in (plot.get("styles") or {}).items():
+        if style not in LINE_STYLES:
+            problems.append(
+                f"plot.styles.{kernel} = {short(style)} is not a line style (allowed: "
+                + ", ".join(repr(s) for s in LINE_STYLES)
+                + ")"
+            )
+    defaults = {"rmcp07": "#0072B2", "mcp07": "#D55E00", "rpa": "#000000", "alda": "#009E73"}
+    custom = {k: c for k, c in (plot.get("colors") or {}).items() if defaults.get(k) != c}
+    if custom:
+        from matplotlib.colors import is_color_like  # only for colours the user chose (0.2 s to import)
+
+        for kernel, colour in custom.items():
+            if not is_color_like(colour):
+                problems.append(
+                    f"plot.colors.{kernel} = {short(colour)} is not a colour (allowed: a matplotlib colour name "
+                    "such as 'tab:blue' or 'black', a hex code such as '#0072B2', or a grey level such as '0.5')"
+                )
+
+
+def _check_pulse_lengths(config, problems):
+    """An explicit pulse length must be resolved by the response: T >= 2 pi / (omega_max omega_p)."""
+    from .core.electron_gas import ElectronGas
+
+    pulse = config["pulse"]
+    omega_max = config["frequency"]["omega_max"]
+    worst = {}  # key -> (shortest allowed, r_s label, T)
+    for rs in config["rs"]:
+        label = rs_label(rs)
+        duration = pulse["durations"].get(label, pulse["duration"])
+        if duration is None:
+            continue
+        shortest = 2.0 * math.pi / (omega_max * ElectronGas(rs).omega_p)
+        key = f"pulse.durations[{label}]" if label in pulse["durations"] else "pulse.duration"
+        if duration < shortest and shortest > worst.get(key, (0.0,))[0]:
+            worst[key] = (shortest, label, duration)
+    for key, (shortest, label, duration) in worst.items():
+        problems.append(
+            f"{key} = {duration:.4g} a.u. of time is shorter than the shortest time the response resolves at "
+            f"r_s = {label}, 2 pi/(frequency.omega_max omega_p) = {shortest:.4g} a.u. (its highest frequency is "
+            f"{omega_max:g} omega_p): use a pulse of at least {shortest:.4g} a.u. or raise frequency.omega_max"
+        )
+
+
+def _check_stability(config, problems):
+    """Every (kernel, r_s) the run computes must have a stable gas: eps(q, 0) > 0 for all q."""
+    from .core.dyson import static_instability
+
+    rs_values = list(dict.fromkeys([*config["rs"], *config.get("analysis", {}).get("sweep_rs", [])]))
+    for kernel in config["kernels"]:
+        params = config["kernel_params"].get(kernel) or {}
+        for rs in rs_values:
+            q = static_instability(rs, kernel, **get_kernel(kernel).params(**params))
+            if q is not None:
+                where = "rs" if rs in config["rs"] else "analysis.sweep_rs"
+                problems.append(
+                    f"{where}: r_s = {rs:g} with kernel {kernel} is a statically unstable electron gas: "
+                    f"eps(q, 0) = 1 - (4 pi/q^2 + f_xc) chi_s <= 0 at q = {q:.3g} k_F (a charge-density wave), where "
+                    "the linear response of the paper does not apply; use an r_s at which the gas is stable "
+                    "(MCP07 and rMCP07: r_s below about 69)"
+                )
 
 
 def _impurity_values(spec) -> Impurity | None:
@@ -276,15 +380,20 @@ RESERVED_RUN_NAMES = (
     "benchmarks",
 )
 RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: Longest run name (a folder name under results/ and logs/).
+MAX_RUN_NAME = 64
 
 
-def check_run_name(name: str) -> str:
-    """The run name (results/<name>/) or a ValueError naming the problem; '' is the paper's run.
+def check_run_name(name: str, source: str = "run.name") -> str:
+    """The run name (results/<name>/) or a ValueError naming the problem.
 
     Parameters
     ----------
     name : str
-        ``run.name`` of the configuration, or the stem of the last ``--configfile``.
+        The run name: ``run.name`` of the configuration, or derived from the configuration file's
+        name (:func:`run_name`).
+    source : str
+        Where the name comes from, for the message.
 
     Returns
     -------
@@ -294,17 +403,60 @@ def check_run_name(name: str) -> str:
     Raises
     ------
     ValueError
-        Unless ``name`` is empty or letters, digits, '_', '.', '-' starting with a letter or digit,
-        and not one of :data:`RESERVED_RUN_NAMES`.
+        Unless ``name`` is 1 to :data:`MAX_RUN_NAME` letters, digits, '_', '.', '-' starting with a
+        letter or digit, and not one of :data:`RESERVED_RUN_NAMES`.
     """
-    if name == "":
+    if not isinstance(name, str) or not name:
+        problem = "is empty" if name == "" else "is not a string"
+    elif len(name) > MAX_RUN_NAME:
+        problem = f"is {len(name)} characters long (at most {MAX_RUN_NAME})"
+    elif not RUN_NAME.fullmatch(name):
+        problem = "must be letters, digits, '_', '.', '-' and start with a letter or digit"
+    elif name in RESERVED_RUN_NAMES:
+        problem = f"is a folder of the paper's run; not one of {', '.join(RESERVED_RUN_NAMES)}"
+    else:
         return name
-    if not isinstance(name, str) or not RUN_NAME.fullmatch(name) or name in RESERVED_RUN_NAMES:
-        raise ValueError(
-            f"invalid configuration:\n  run.name = {short(name)} (or the --configfile name) must be letters, digits, "
-            f"'_', '.', '-', start with a letter or digit and not be one of {', '.join(RESERVED_RUN_NAMES)}"
-        )
-    return name
+    raise ValueError(f"invalid configuration:\n  {source} = {short(name)} {problem}")
+
+
+def run_name(name, configfile, repository_config) -> str:
+    """The name of a run: where it writes (results/<name>/, logs/<name>/).
+
+    Only the repository's own ``config.yaml`` runs unnamed (the paper: results/ itself). Any other
+    configuration runs under ``run.name`` if set, else under the stem of its file (``rs4.yaml`` ->
+    ``rs4``), or under the name of its folder when the file is called ``config.*``
+    (``studies/gauss/config.yaml`` -> ``gauss``).
+
+    Parameters
+    ----------
+    name : str or None
+        ``run.name`` of the configuration (None: not set).
+    configfile : path-like or None
+        The configuration file that decides (the last ``--configfile``, else the workflow's
+        ``config.yaml`` in the working directory); None if there is none.
+    repository_config : path-like
+        The repository's own ``config.yaml``.
+
+    Returns
+    -------
+    str
+        The run name, ``""`` for the repository's own configuration.
+
+    Raises
+    ------
+    ValueError
+        For an empty, over-long or otherwise invalid name (:func:`check_run_name`).
+    """
+    if name is not None:
+        return check_run_name(name)
+    if configfile is None:
+        return ""
+    path = Path(configfile).resolve()
+    if path == Path(repository_config).resolve():
+        return ""
+    if path.stem != "config":
+        return check_run_name(path.stem, f"the run name from --configfile {path}")
+    return check_run_name(path.parent.name, f"the run name from the folder of {path}")
 
 
 def load_schema(path) -> dict:
@@ -366,6 +518,8 @@ def validate(config: dict, schema: dict) -> dict:
         _check_cross(config, problems)
     if not problems:  # the memory estimate needs a valid configuration
         problems += check_memory(config)
+    if not problems:  # the stability check evaluates the kernels: only for a configuration that fits
+        _check_stability(config, problems)
     if problems:
         raise ValueError("invalid configuration:\n  " + "\n  ".join(problems))
     return config

@@ -30,6 +30,7 @@ import xarray as xr
 
 from . import __version__
 from .constants import CODATA_VERSION
+from .provenance import stamp_attrs
 
 
 def provenance(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,7 +188,8 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     ----------
     ds : xarray.Dataset
         The dataset; every variable and coordinate needs ``units`` and ``long_name``.  Its
-        ``history`` attribute is dropped and ``content_sha256`` set.
+        ``history`` attribute is dropped and ``content_sha256`` set; inside a workflow job the
+        job's provenance is added (:mod:`viscous_forces.provenance`).
     path : str or os.PathLike
         Output file; its directory is created.
 
@@ -208,6 +210,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     ds = split_complex(ds)
     check_metadata(ds)
     ds.attrs.pop("history", None)
+    ds.attrs.update(stamp_attrs())  # the provenance of the workflow job writing it, if any
     ds.attrs[DIGEST_ATTR] = content_digest(ds)
     encoding = {
         name: {"fletcher32": True, "chunksizes": ds[name].shape}
@@ -279,7 +282,12 @@ def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
             "workflow: delete it and rerun"
         ) from None
     recorded = raw.attrs.get(DIGEST_ATTR)
-    if recorded is None or recorded != content_digest(raw):
+    if recorded is None:
+        raise ValueError(
+            f"{path}: the file records no checksum ({DIGEST_ATTR}): it was not written by this workflow "
+            "(viscous_forces.io.write_dataset); read it with xarray.open_dataset, or delete it and rerun"
+        )
+    if recorded != content_digest(raw):
         raise ValueError(
             f"{path}: its data do not match the checksum recorded when it was written (corrupt or "
             "modified): delete it and rerun"
@@ -366,3 +374,38 @@ def parameters(ds: xr.Dataset) -> dict[str, Any]:
         The decoded ``parameters`` attribute ({} if there is none).
     """
     return json.loads(ds.attrs.get("parameters", "{}"))
+
+
+def check_writable(directory: str | os.PathLike) -> Path:
+    """Create ``directory`` if needed and make sure files can be written in it.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        A folder the workflow writes to (``results/<run>``, ``logs/<run>``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
+
+    Raises
+    ------
+    PermissionError
+        Naming the folder (or the first of its parents that cannot be created) and what to do, if
+        it cannot be created or written to (a read-only folder or file system).
+    """
+    path = Path(directory)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        where = path.resolve()
+        raise PermissionError(
+            errno.EACCES,
+            f"cannot write to {where} ({exc.strerror or exc}): the run writes its results and logs there; make it "
+            "writable (chmod u+w) or run the workflow in a directory you can write to (snakemake --directory DIR)",
+        ) from None
+    return path

@@ -33,6 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .provenance import check_input, stamping
+from .snakemake_process import (  # noqa: F401 (used as jobs.*)
+    NO_JOBS,
+    Console,
+    coalesce_scheduler_wakeups,
+    runs_jobs,
+)
+
 #: Environment of every job: one thread for the BLAS and OpenMP libraries (what Snakemake gives a
 #: one-thread job), so that two jobs on two cores do not oversubscribe them and results do not
 #: depend on the number of threads.
@@ -132,6 +140,11 @@ class Job:
         As Snakemake gives them to a script.
     workdir : str
         Working directory the paths are relative to.
+    provenance : dict or None
+        The provenance of the job's outputs (:mod:`viscous_forces.provenance`), stamped on every
+        netCDF file it writes.
+    expected : dict
+        Input path -> the provenance the configuration gives it; checked before the script runs.
     """
 
     rule: str
@@ -143,9 +156,11 @@ class Job:
     log: Named = field(default_factory=Named)
     workdir: str = "."
     threads: int = 1
+    provenance: dict | None = None
+    expected: dict = field(default_factory=dict)
 
     @classmethod
-    def from_snakemake(cls, rule, script, input, output, params, wildcards, log) -> Job:
+    def from_snakemake(cls, rule, script, input, output, params, wildcards, log, provenance=None, expected=None) -> Job:
         """The job of a ``run:`` block, from the objects Snakemake passes to it.
 
         Parameters
@@ -156,6 +171,8 @@ class Job:
             The rule's script.
         input, output, params, wildcards, log : snakemake.io.Namedlist
             As Snakemake passes them to a ``run:`` block; copied as plain strings and lists.
+        provenance, expected : dict, optional
+            See the attributes.
 
         Returns
         -------
@@ -171,6 +188,8 @@ class Job:
             wildcards=_named(wildcards),
             log=_named(log),
             workdir=os.getcwd(),
+            provenance=provenance,
+            expected=dict(expected or {}),
         )
 
     @property
@@ -226,7 +245,10 @@ def _execute(job: Job, forked: bool) -> dict:
     cpu_clock = time.process_time if forked else time.thread_time
     t0, c0 = time.perf_counter(), cpu_clock()
     try:
-        runpy.run_path(job.script, init_globals={"snakemake": job}, run_name="__snakemake_job__")
+        for path, expected in job.expected.items():  # inputs made with other parameters are refused
+            check_input(path, expected)
+        with stamping(job.provenance):
+            runpy.run_path(job.script, init_globals={"snakemake": job}, run_name="__snakemake_job__")
     except BaseException as exc:
         text = "".join(traceback.format_exception(exc))
         if log:
@@ -331,70 +353,6 @@ def _failure(job: Job, what: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-#: An absolute ``import a.b`` or ``from a.b import c`` at the start of a line (indented or not).
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
-
-
-def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
-    """Modules for the job server to import once: every module that ``files`` import anywhere.
-
-    Imports inside functions count too (the package imports some libraries lazily), so that no
-    job imports a module the server could have imported once.  The files are scanned line by line
-    (fast; a module missed here is only imported later, by the job that needs it).
-
-    Parameters
-    ----------
-    files : iterable of path-like
-        Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
-        read, not run; relative imports are left out.
-
-    Returns
-    -------
-    list of str
-        Module names in the order found, without repeats.
-    """
-    names = []
-    for path in files:
-        for plain, source in _IMPORT_LINE.findall(Path(path).read_text()):
-            names.append(plain or source)
-    return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
-
-
-#: Modules the server does not import: heavy and imported only by rare jobs (scipy.signal: the
-#: convolution of an AC pulse, 0.7 s), or only by the workflow itself (the configuration checks,
-#: the code stamps, Snakemake).
-NOT_PRELOADED = ("scipy.signal", "viscous_forces.config", "viscous_forces.codedeps", "jsonschema", "yaml")
-
-
-def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str) -> list[str]:
-    """What the job server imports: every module that a job could import, but :data:`NOT_PRELOADED`.
-
-    That is every module of the package and every module that the package and the scripts import
-    (:func:`preload_modules`), also inside functions.
-
-    Parameters
-    ----------
-    scripts : iterable of path-like
-        The rules' scripts.
-    src : path-like
-        The directory holding the package.
-
-    Returns
-    -------
-    list of str
-        Module names, the package's first.
-    """
-    root = Path(src).resolve()
-    files = sorted(root.glob("viscous_forces/**/*.py"))
-    names = []
-    for f in files:
-        parts = list(f.relative_to(root).with_suffix("").parts)
-        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    names = list(dict.fromkeys(names + preload_modules([*scripts, *files])))
-    skip = (*NOT_PRELOADED, "viscous_forces.jobserver", "snakemake")
-    return [n for n in names if not any(n == s or n.startswith(s + ".") for s in skip)]
-
-
 #: Environment variable: what the job server is to load (JSON: the scripts' directory, the package's
 #: source directory, the main script of the process that started it).
 SERVER = "VISCOUS_FORCES_JOB_SERVER"
@@ -404,8 +362,8 @@ def start_server(scripts: os.PathLike | str, src: os.PathLike | str) -> None:
     """Start the job server (once per process) for the rules' scripts in ``scripts``.
 
     The server is a fresh interpreter (one BLAS thread, :data:`ONE_THREAD`) that imports
-    :mod:`viscous_forces.jobserver`, which imports :func:`server_modules` and exercises netCDF and
-    matplotlib once; it starts in the background and stops when this process exits.  Nothing is
+    :mod:`viscous_forces.jobserver`, which imports :func:`~viscous_forces.jobserver.server_modules` and
+    exercises netCDF and matplotlib once; it starts in the background and stops when this process exits.  Nothing is
     started if every job gets a fresh interpreter (:func:`fresh_interpreters`), and a second call
     does nothing.
 
@@ -432,45 +390,6 @@ def start_server(scripts: os.PathLike | str, src: os.PathLike | str) -> None:
     env = {**ONE_THREAD, SERVER: json.dumps(spec)}
     with _ENVIRONMENT_LOCK, _environment(env):  # the server's environment, copied when it is spawned
         forkserver.ensure_running()
-
-
-#: Options of the snakemake command line after which it runs no job (dry runs, reports, listings,
-#: maintenance); :func:`runs_jobs` looks for them.
-NO_JOBS = frozenset(
-    """-n --dry-run --dryrun --lint --report --summary -S --detailed-summary -D --dag --rulegraph
-    --filegraph --d3dag --unlock --cleanup-metadata --cm --cleanup-shadow --delete-all-output
-    --delete-temp-output --touch -t --archive --containerize --generate-unit-tests --print-compilation
-    --list-rules --list -l --list-target-rules --lt --list-changes --lc --list-input-changes --li
-    --list-params-changes --lp --list-code-changes --list-untracked --lu --list-conda-envs
-    --conda-create-envs-only --conda-cleanup-envs --export-cwl --version -v --help -h""".split()
-)
-
-
-def runs_jobs(argv: Iterable[str]) -> bool:
-    """Whether a ``snakemake`` command line (without the program) may run jobs in this process.
-
-    A heuristic that lets the workflow start the job server while Snakemake is still planning;
-    if it errs, a server starts needlessly (and stops with the process) or starts later, when the
-    first job is about to run.
-
-    Parameters
-    ----------
-    argv : iterable of str
-        The command-line arguments.
-
-    Returns
-    -------
-    bool
-        False if an option of :data:`NO_JOBS` (or a cluster of one-letter flags with ``n``, such
-        as ``-np``) is present, or the jobs go to another executor (``--executor``, ``-e``).
-    """
-    for arg in argv:
-        name = arg.split("=", 1)[0]
-        if name in NO_JOBS or name in ("--executor", "-e"):
-            return False
-        if name.startswith("-") and not name.startswith("--") and name[1:].isalpha() and "n" in name[1:]:
-            return False
-    return True
 
 
 _ENVIRONMENT_LOCK = threading.Lock()
@@ -513,47 +432,3 @@ def read_timing(log: os.PathLike | str) -> dict | None:
         return None
     rule, wall, cpu, rss = found[-1]
     return {"rule": rule, "wall": float(wall), "cpu": float(cpu), "rss": float(rss)}
-
-
-# --------------------------------------------------------------------------------------------
-# Snakemake's scheduler
-# --------------------------------------------------------------------------------------------
-
-
-def coalesce_scheduler_wakeups() -> None:
-    """Make Snakemake's scheduler keep one pending wake-up timer instead of one per loop pass.
-
-    Snakemake 9 (``JobScheduler._schedule_reevalutation``) starts a new one-second timer thread
-    after every pass of its scheduling loop, and every finished job starts another pass, so the
-    timers multiply: after n finished jobs the loop runs about n times a second, each pass
-    examining every input file of every ready job, and Python waits for the last timers before it
-    exits.  This keeps a single timer (daemonic) whose wake-up is no later than any that was asked
-    for, which leaves what the scheduler decides unchanged.
-    """
-    from snakemake.scheduling import job_scheduler
-
-    cls = job_scheduler.JobScheduler
-    if getattr(cls, "_viscous_forces_coalesced", False):
-        return
-    lock = threading.Lock()
-
-    def schedule_reevaluation(self, delay) -> None:
-        due = time.monotonic() + delay
-        with lock:
-            pending = self.__dict__.get("_vf_due")
-            if pending is not None and time.monotonic() < pending <= due:
-                return
-            self.__dict__["_vf_due"] = due
-
-        def wake():
-            with lock:
-                if self.__dict__.get("_vf_due") == due:
-                    self.__dict__["_vf_due"] = None
-            self._open_jobs.release()
-
-        timer = threading.Timer(delay, wake)
-        timer.daemon = True
-        timer.start()
-
-    cls._schedule_reevalutation = schedule_reevaluation
-    cls._viscous_forces_coalesced = True

@@ -1,7 +1,7 @@
 """Imported once by the workflow's job server (:func:`viscous_forces.jobs.start_server`).
 
 Importing this module imports, in the server, every module a job could import
-(:func:`viscous_forces.jobs.server_modules`), then does what every job would otherwise do on its
+(:func:`server_modules`), then does what every job would otherwise do on its
 first call: xarray writes and reads a small netCDF file (loading netCDF4, its backends and the array
 types it checks for) and matplotlib draws a small figure with mathematical text to PNG (loading its
 fonts) and imports its PDF backend and font subsetter.  The jobs, forked
@@ -14,15 +14,80 @@ import importlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from .jobs import SERVER, server_modules
+from .jobs import SERVER
+
+#: An absolute ``import a.b`` or ``from a.b import c`` at the start of a line (indented or not).
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
+
+
+def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
+    """Modules for the job server to import once: every module that ``files`` import anywhere.
+
+    Imports inside functions count too (the package imports some libraries lazily), so that no
+    job imports a module the server could have imported once.  The files are scanned line by line
+    (fast; a module missed here is only imported later, by the job that needs it).
+
+    Parameters
+    ----------
+    files : iterable of path-like
+        Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
+        read, not run; relative imports are left out.
+
+    Returns
+    -------
+    list of str
+        Module names in the order found, without repeats.
+    """
+    names = []
+    for path in files:
+        for plain, source in _IMPORT_LINE.findall(Path(path).read_text()):
+            names.append(plain or source)
+    return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
+
+
+#: Modules the server does not import: heavy and imported only by rare jobs (scipy.signal: the
+#: convolution of an AC pulse, 0.7 s), or only by the workflow itself (the configuration checks,
+#: the code stamps, Snakemake).
+NOT_PRELOADED = ("scipy.signal", "viscous_forces.config", "viscous_forces.codedeps", "jsonschema", "yaml")
+
+
+def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str) -> list[str]:
+    """What the job server imports: every module that a job could import, but :data:`NOT_PRELOADED`.
+
+    That is every module of the package and every module that the package and the scripts import
+    (:func:`preload_modules`), also inside functions.
+
+    Parameters
+    ----------
+    scripts : iterable of path-like
+        The rules' scripts.
+    src : path-like
+        The directory holding the package.
+
+    Returns
+    -------
+    list of str
+        Module names, the package's first.
+    """
+    root = Path(src).resolve()
+    files = sorted(root.glob("viscous_forces/**/*.py"))
+    names = []
+    for f in files:
+        parts = list(f.relative_to(root).with_suffix("").parts)
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    names = list(dict.fromkeys(names + preload_modules([*scripts, *files])))
+    skip = (*NOT_PRELOADED, "viscous_forces.jobserver", "snakemake")
+    return [n for n in names if not any(n == s or n.startswith(s + ".") for s in skip)]
 
 
 def preload(spec: dict) -> None:
-    """Import what the jobs of the workflow import (:func:`viscous_forces.jobs.server_modules`).
+    """Import what the jobs of the workflow import (:func:`server_modules`).
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ from __future__ import annotations
 #: (the scattering phase shifts of the self-consistent atom-in-jellium potential): Gerrits, Juaristi & Meyer,
 #: Phys. Rev. B 102, 155130 (2020), as tabulated for the local-density friction approximation in the LDFA data
 #: file (ldfa.txt, hydrogen column) of NQCModels.jl, part of NQCDynamics.jl.  The friction force is -eta V,
-#: the quantity that linear response gives as Z^2 Q0 (Q0 of viscous_forces.core.dynamics.friction_coefficients).
+#: the quantity that linear response gives as Z^2 Q0 (Q0 of viscous_forces.core.friction.friction_coefficients).
 GERRITS_2020_PROTON: dict[float, float] = {1.5: 0.311, 2.5: 0.208, 3.5: 0.127, 5.0: 0.060}
 
 #: Citation of :data:`GERRITS_2020_PROTON` for tables and figure legends.

@@ -14,7 +14,7 @@ import math
 import os
 
 from .core.electron_gas import ElectronGas
-from .core.frequency import FrequencySpec
+from .core.frequency_grids import FrequencySpec
 from .core.quadrature import GridSpec
 from .core.statics import CHUNK
 
@@ -46,7 +46,7 @@ FIXED = {"derive_pulse": 300, "compute_velocity": 600, "plot": 400, "table": 300
 def grid_sizes(config: dict, rs: float) -> dict:
     """Node counts at ``rs``: static nodes, J frequencies, nodes per frequency, scan points.
 
-    Counted as :mod:`viscous_forces.core.quadrature` and :mod:`viscous_forces.core.frequency` lay
+    Counted as :mod:`viscous_forces.core.quadrature` and :mod:`viscous_forces.core.frequency_grids` lay
     the grids out, without building them (an upper bound where edges coincide).
 
     Parameters
@@ -169,6 +169,16 @@ def memory_limit_gb(config: dict) -> float:
     return float(limit) if limit is not None else 0.5 * machine_memory_gb()
 
 
+def _gb(nbytes: float) -> str:
+    """GB with one decimal, or three significant digits for absurd sizes (1e+289 GB, not 300 digits)."""
+    gb = nbytes / 1e9
+    return f"{gb:.1f}" if gb < 1e6 else f"{gb:.3g}"
+
+
+def _count(n: float) -> str:
+    return f"{n:d}" if isinstance(n, int) and n < 10**9 else f"{float(n):.3g}"
+
+
 def check_memory(config: dict) -> list[str]:
     """Problems (one per offending rule) where the estimated memory exceeds the limit.
 
@@ -195,15 +205,16 @@ def check_memory(config: dict) -> list[str]:
         if need > limit:
             n = grid_sizes(config, worst)
             problems.append(
-                f"{rule} at rs = {worst:g} would need about {need / 1e9:.1f} GB (> resources.max_memory_gb = "
-                f"{limit / 1e9:.1f} GB): {n['omega']} frequencies x {n['per_omega']} q nodes, {n['static']} static "
-                f"nodes, {n['scan']} scan points; coarsen grid (q_max_*, panel_width, n_gl, grading_levels), "
-                "frequency (omega_min, points_per_decade) or equilibrium.d_step, or raise resources.max_memory_gb"
+                f"{rule} at rs = {worst:g} would need about {_gb(need)} GB (> resources.max_memory_gb = "
+                f"{limit / 1e9:.1f} GB): {_count(n['omega'])} frequencies x {_count(n['per_omega'])} q nodes, "
+                f"{_count(n['static'])} static nodes, {_count(n['scan'])} scan points; coarsen grid (q_max_*, "
+                "panel_width, n_gl, grading_levels), frequency (omega_min, points_per_decade) or "
+                "equilibrium.d_step, or raise resources.max_memory_gb"
             )
     if "chi_map" in config and job_bytes("compute_chi_map", config) > limit:
         m = config["chi_map"]
         problems.append(
-            f"compute_chi_map would need about {job_bytes('compute_chi_map', config) / 1e9:.1f} GB (> "
+            f"compute_chi_map would need about {_gb(job_bytes('compute_chi_map', config))} GB (> "
             f"resources.max_memory_gb = {limit / 1e9:.1f} GB) for chi_map.n_q x chi_map.n_omega = {m['n_q']} x "
             f"{m['n_omega']} points; lower them or raise resources.max_memory_gb"
         )

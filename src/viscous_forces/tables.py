@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from .constants import AU_TIME_FS
-from .core.dynamics import GEOMETRIES, Impurity
+from .core.impurity import GEOMETRIES, Impurity
 from .io import parameters
 from .reference_data import nonlinear_friction
 

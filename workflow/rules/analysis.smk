@@ -41,6 +41,7 @@ rule make_vibration_table:
             geometry=GEOMETRIES,
         ),
         code=code("make_vibration_table"),
+        params=params_stamp("make_vibration_table"),
     output:
         report(
             f"{RESULTS}/tables/vibrations.csv",
@@ -71,6 +72,7 @@ rule make_viscous_correction_table:
             geometry=GEOMETRIES,
         ),
         code=code("make_viscous_correction_table"),
+        params=params_stamp("make_viscous_correction_table"),
     output:
         table=report(
             f"{RESULTS}/tables/viscous_correction.csv",
@@ -98,6 +100,7 @@ rule compute_friction:
         chi=f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
         equilibrium=f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
         code=code("compute_friction"),
+        params=params_stamp("compute_friction"),
     output:
         f"{RESULTS}/friction/{{kernel}}/rs{{rs}}.nc",
     log:
@@ -140,6 +143,7 @@ rule plot_friction_sweep:
             rs=SWEEP_RS,
         ),
         code=code("plot_friction_sweep"),
+        params=params_stamp("plot_friction_sweep"),
     output:
         pdf=f"{RESULTS}/figures/friction_sweep.pdf",
         png=report(

@@ -17,6 +17,7 @@ rule compute_chi_map:
     """chi^h(q, omega) and the loss function on a regular (q, omega) map, with the plasmon line."""
     input:
         code=code("compute_chi_map"),
+        params=params_stamp("compute_chi_map"),
         kernel_code=kernel_code,
     output:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc",

@@ -20,6 +20,7 @@ rule simulate_cluster:
         equilibrium=f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
         pulse=f"{RESULTS}/pulse/rs{{rs}}.nc",
         code=code("simulate_cluster"),
+        params=params_stamp("simulate_cluster"),
     output:
         f"{RESULTS}/cluster/{{kernel}}/rs{{rs}}_{{cluster}}.nc",
     log:
@@ -28,7 +29,7 @@ rule simulate_cluster:
         mem_mb=job_mb("simulate_cluster", config),
     params:
         cluster=lambda w: canonical(config["clusters"][w.cluster]),
-        direct_field=config["direct_field_sign"],
+        direct_field_sign=config["direct_field_sign"],
         frequency=cfg_keys("frequency", ("response_density", "max_time_error")),
         time=cfg("time"),
         pulse=cfg_keys("pulse", ("shape", "rise_time", "width", "frequency")),
@@ -45,6 +46,7 @@ rule plot_cluster_paths:
             rs=RS,
         ),
         code=code("plot_cluster_paths"),
+        params=params_stamp("plot_cluster_paths"),
     output:
         pdf=f"{RESULTS}/figures/cluster_{{cluster}}_paths.pdf",
         png=report(
@@ -65,6 +67,7 @@ rule animate_cluster:
     input:
         cluster=lambda w: f"{RESULTS}/cluster/{ANIMATION_KERNEL}/rs{ANIMATION_RS}_{w.cluster}.nc",
         code=code("animate_cluster"),
+        params=params_stamp("animate_cluster"),
     output:
         report(
             f"{RESULTS}/figures/cluster_{{cluster}}.gif",

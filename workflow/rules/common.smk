@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
 
@@ -17,7 +18,7 @@ if Path(viscous_forces.__file__).resolve().parent != (SRC / "viscous_forces").re
         f"{workflow.basedir} or set PYTHONPATH={SRC}"
     )
 
-from viscous_forces import jobs
+from viscous_forces import jobs, provenance
 
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 # The job server (viscous_forces.jobs) imports, once per run, every module a job could import: it
@@ -27,9 +28,18 @@ if workflow.is_main_process and jobs.runs_jobs(sys.argv[1:]):
     jobs.start_server(SCRIPTS, SRC)
 
 
+#: The console of a local run: one line per finished job (viscous_forces.jobs.Console).
+CONSOLE = []
+
+
 onstart:
     if workflow.is_main_process:
+        for folder in (RESULTS, LOGS):  # a read-only folder is named before any job starts
+            check_writable(folder)
         jobs.start_server(SCRIPTS, SRC)
+        if workflow.local_exec:
+            runs = [j for j in workflow.dag.needrun_jobs() if not j.rule.norun]
+            CONSOLE.append(jobs.Console.install(len(runs)))
 
 
 jobs.coalesce_scheduler_wakeups()
@@ -40,7 +50,8 @@ from viscous_forces.codedeps import (
     save_import_cache,
     write_stamp,
 )
-from viscous_forces.config import check_run_name, load_schema, rs_label
+from viscous_forces.config import load_schema, run_name, rs_label
+from viscous_forces.io import check_writable
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
 from viscous_forces.core.kernels import get_kernel, kernel_module_file
@@ -52,17 +63,20 @@ SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.y
 validate_config(config, load_schema(SCHEMA_PATH))
 
 
-def run_name():
-    """`run.name` if set, else the stem of the last --configfile unless it is config.yaml, else ''."""
-    name = config["run"]["name"]
-    if name is None:
-        cli = [Path(f) for f in workflow.overwrite_configfiles]
-        name = cli[-1].stem if cli and cli[-1].name != "config.yaml" else ""
-    return check_run_name(name)
+def configuration_file():
+    """The configuration file that names this run: the last --configfile, else the workflow's
+    config.yaml in the working directory (None if there is none)."""
+    cli = list(workflow.overwrite_configfiles)
+    if cli:
+        return cli[-1]
+    return "config.yaml" if Path("config.yaml").is_file() else None
 
 
-#: Every output of this run lives under results/<name>/ and logs/<name>/ (the paper: no name).
-RUN = run_name()
+#: Every output of this run lives under results/<name>/ and logs/<name>/; only the repository's own
+#: config.yaml (the paper) runs unnamed (viscous_forces.config.run_name).
+RUN = run_name(
+    config["run"]["name"], configuration_file(), Path(workflow.basedir) / "config.yaml"
+)
 config["run"]["name"] = RUN or None  # the name in force (the report's text shows it)
 RESULTS = f"results/{RUN}".rstrip("/")
 LOGS = f"logs/{RUN}".rstrip("/")
@@ -120,17 +134,99 @@ def code(script):
     return code_stamp(f"rule_{script}", [path, *package_closure(path, SRC)])
 
 
+_PRODUCERS = {}
+_CHAINS = {}
+
+
+def producer(path):
+    """(rule, wildcards) of the job that makes the workflow file ``path``, or None."""
+    if path not in _PRODUCERS:
+        found = None
+        for r in workflow.rules:
+            if not r.norun and r.is_producer(path):
+                found = (r.name, tuple(sorted(r.get_wildcards(path).items())))
+                break
+        _PRODUCERS[path] = found
+    return _PRODUCERS[path]
+
+
+def input_paths(rule_name, w):
+    """The input files of a job of ``rule_name`` with wildcards ``w`` (a namespace)."""
+    out = []
+    for item in getattr(rules, rule_name).input:
+        value = item(w) if callable(item) else str(item).format(**vars(w))
+        out += [value] if isinstance(value, str) else [str(v) for v in value]
+    return out
+
+
+def job_params(rule_name, w):
+    """The parameters a job of ``rule_name`` with wildcards ``w`` (a namespace) receives."""
+    return {
+        k: v(w) if callable(v) else v
+        for k, v in getattr(rules, rule_name).params.items()
+    }
+
+
+def params_stamp(rule_name):
+    """An input function: the stamp of a job's parameters, ``results/<run>/.params/<rule>/<wildcards>.json``,
+    rewritten only when they change.  Snakemake then reruns a job whose parameters changed even
+    when its own records (.snakemake/) are lost, as it does for code (the code stamps)."""
+
+    def stamp(wildcards):
+        items = wildcards.items() if hasattr(wildcards, "items") else vars(wildcards).items()
+        wc = {k: str(v) for k, v in items}
+        params = job_params(rule_name, SimpleNamespace(**wc))
+        name = ",".join(f"{k}={v}" for k, v in sorted(wc.items()) if v != "") or "job"
+        path = Path(RESULTS) / ".params" / rule_name / f"{name}.json"
+        write_stamp(path, provenance.dumps(params) + "\n")
+        return str(path)
+
+    return stamp
+
+
+def job_provenance(rule_name, wc):
+    """The provenance of the outputs of a job (viscous_forces.provenance): its parameters and those of
+    every job upstream, as the configuration in force gives them; ``wc`` = sorted wildcard items."""
+    key = (rule_name, wc)
+    if key not in _CHAINS:
+        w = SimpleNamespace(**dict(wc))
+        record = {provenance.job_name(rule_name, dict(wc)): job_params(rule_name, w)}
+        for path in input_paths(rule_name, w):
+            made_by = producer(path) if provenance.is_result(path) else None
+            if made_by:
+                record.update(job_provenance(*made_by))
+        _CHAINS[key] = provenance.canonical(record)
+    return _CHAINS[key]
+
+
 def run_script(name, input, output, params, wildcards, log):
     """A rule's ``run:`` block: run ``workflow/scripts/<rule>.py`` for this job (viscous_forces.jobs).
 
     In Snakemake's own process (a local run) the job runs in a process forked from the job
     server; in a process that Snakemake started for this one job (a cluster job step, or a run
-    without ``force-use-threads``) it runs right here.
+    without ``force-use-threads``) it runs right here.  The job checks the provenance of its
+    netCDF inputs and stamps its own on its outputs (viscous_forces.provenance).
     """
+    wc = tuple(sorted((k, str(v)) for k, v in wildcards.items()))
+    expected = {}
+    for path in map(str, input):
+        made_by = producer(path) if provenance.is_result(path) else None
+        if made_by:
+            expected[path] = job_provenance(*made_by)
     job = jobs.Job.from_snakemake(
-        name, SCRIPTS / f"{name}.py", input, output, params, wildcards, log
+        name,
+        SCRIPTS / f"{name}.py",
+        input,
+        output,
+        params,
+        wildcards,
+        log,
+        provenance=job_provenance(name, wc),
+        expected=expected,
     )
-    jobs.run(job, fork=workflow.is_main_process)
+    timing = jobs.run(job, fork=workflow.is_main_process)
+    if CONSOLE:
+        CONSOLE[0].finished(job, timing)
 
 
 def kernel_stamp(kernel):

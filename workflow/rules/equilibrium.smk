@@ -3,6 +3,7 @@ rule find_equilibrium:
     input:
         chi=f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
         code=code("find_equilibrium"),
+        params=params_stamp("find_equilibrium"),
     output:
         f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
     log:
@@ -11,6 +12,6 @@ rule find_equilibrium:
         mem_mb=lambda w: job_mb("find_equilibrium", config, float(w.rs)),
     params:
         equilibrium=cfg("equilibrium"),
-        d_max=cfg("grid", "d_max"),
+        grid=cfg_keys("grid", ("d_max",)),
     run:
         run_script(rule, input, output, params, wildcards, log)

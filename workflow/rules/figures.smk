@@ -11,6 +11,7 @@ rule plot_potential:
             rs=rs_label(cfg("plot", "fig1_rs")),
         ),
         code=code("plot_potential"),
+        params=params_stamp("plot_potential"),
     output:
         pdf=f"{RESULTS}/figures/fig1.pdf",
         png=report(
@@ -36,6 +37,7 @@ rule plot_velocities:
             geometry=figure_geometry(w.fig),
         ),
         code=code("plot_velocities"),
+        params=params_stamp("plot_velocities"),
     output:
         pdf=f"{RESULTS}/figures/fig{{fig}}.pdf",
         png=report(
@@ -60,6 +62,7 @@ rule plot_chi_map:
             f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc", kernel=KERNEL_NAMES, rs=RS
         ),
         code=code("plot_chi_map"),
+        params=params_stamp("plot_chi_map"),
     output:
         pdf=f"{RESULTS}/figures/chi_map.pdf",
         png=report(

@@ -2,6 +2,7 @@ rule tabulate_kernel:
     """f_xc on the static and per-frequency q grids of one (kernel, rs)."""
     input:
         code=code("tabulate_kernel"),
+        params=params_stamp("tabulate_kernel"),
         kernel_code=kernel_code,
     output:
         f"{RESULTS}/kernel/{{kernel}}/rs{{rs}}.nc",

@@ -3,6 +3,7 @@ rule derive_pulse:
     input:
         responses=pulse_inputs,
         code=code("derive_pulse"),
+        params=params_stamp("derive_pulse"),
     output:
         f"{RESULTS}/pulse/rs{{rs}}.nc",
     log:
@@ -10,7 +11,9 @@ rule derive_pulse:
     resources:
         mem_mb=job_mb("derive_pulse", config),
     params:
-        decay_times=cfg("pulse", "decay_times"),
-        duration=lambda w: explicit_duration(w.rs),
+        pulse=lambda w: {
+            "decay_times": config["pulse"]["decay_times"],
+            "duration": explicit_duration(w.rs),
+        },
     run:
         run_script(rule, input, output, params, wildcards, log)

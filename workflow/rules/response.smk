@@ -4,6 +4,7 @@ rule solve_response:
         chi=f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
         equilibrium=f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
         code=code("solve_response"),
+        params=params_stamp("solve_response"),
     output:
         f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
@@ -12,8 +13,7 @@ rule solve_response:
         mem_mb=lambda w: job_mb("solve_response", config, float(w.rs)),
     params:
         impurity=lambda w: impurity_params(w.imp),
-        direct_field=cfg("direct_field_sign"),
-        response_density=cfg("frequency", "response_density"),
-        max_time_error=cfg("frequency", "max_time_error"),
+        direct_field_sign=cfg("direct_field_sign"),
+        frequency=cfg_keys("frequency", ("response_density", "max_time_error")),
     run:
         run_script(rule, input, output, params, wildcards, log)

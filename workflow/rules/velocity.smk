@@ -4,6 +4,7 @@ rule compute_velocity:
         response=f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
         pulse=f"{RESULTS}/pulse/rs{{rs}}.nc",
         code=code("compute_velocity"),
+        params=params_stamp("compute_velocity"),
     output:
         f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:

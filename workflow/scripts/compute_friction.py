@@ -3,7 +3,7 @@
 import time
 
 from viscous_forces.analysis.friction import friction_point
-from viscous_forces.core.dynamics import Impurity
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.io import read_result, write_dataset
 from viscous_forces.logs import log_path, script_logger
 

@@ -19,8 +19,8 @@ if "snakemake" in globals():
     main(
         snakemake.wildcards.rs,
         list(snakemake.input.responses),
-        p.decay_times,
-        p.duration,
+        p.pulse["decay_times"],
+        p.pulse["duration"],
         snakemake.output[0],
         log_path(snakemake),
     )

@@ -35,7 +35,7 @@ if "snakemake" in globals():
     p = snakemake.params
     main(
         *(snakemake.input.chi, snakemake.input.equilibrium, snakemake.input.pulse, snakemake.wildcards.cluster),
-        *(dict(p.cluster), p.direct_field, dict(p.frequency), dict(p.time), dict(p.pulse)),
+        *(dict(p.cluster), p.direct_field_sign, dict(p.frequency), dict(p.time), dict(p.pulse)),
         snakemake.output[0],
         log_path(snakemake),
     )

@@ -2,7 +2,7 @@
 
 import time
 
-from viscous_forces.core.dynamics import Impurity
+from viscous_forces.core.impurity import Impurity
 from viscous_forces.io import read_result, write_dataset
 from viscous_forces.logs import log_path, script_logger
 from viscous_forces.stages.response import solve_response
@@ -30,9 +30,9 @@ if "snakemake" in globals():
         snakemake.input.equilibrium,
         snakemake.wildcards.geometry,
         dict(p.impurity),
-        p.direct_field,
-        p.response_density,
-        p.max_time_error,
+        p.direct_field_sign,
+        p.frequency["response_density"],
+        p.frequency["max_time_error"],
         snakemake.output[0],
         log_path(snakemake),
     )

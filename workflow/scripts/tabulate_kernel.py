@@ -2,7 +2,7 @@
 
 import time
 
-from viscous_forces.core.frequency import FrequencySpec
+from viscous_forces.core.frequency_grids import FrequencySpec
 from viscous_forces.core.quadrature import GridSpec
 from viscous_forces.io import write_dataset
 from viscous_forces.logs import log_path, script_logger

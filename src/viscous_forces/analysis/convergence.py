@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..core.dynamics import Impurity
-from ..core.frequency import FrequencySpec
+from ..core.frequency_grids import FrequencySpec
+from ..core.impurity import Impurity
 from ..core.quadrature import GridSpec
 from ..stages.chi import compute_chi
-from ..stages.equilibrium import find_equilibrium
+from ..stages.equilibrium import compute_equilibrium
 from ..stages.kernel import tabulate_kernel
 from ..stages.pulse import pulse_length
 from ..stages.response import solve_response
@@ -92,7 +92,7 @@ def run_chain(
         The pulse length used (a.u. of time).
     """
     chi = compute_chi(tabulate_kernel(rs, kernel, params, grid, frequency))
-    eq = find_equilibrium(chi, d_max=grid.d_max)
+    eq = compute_equilibrium(chi, d_max=grid.d_max)
     responses = {g: solve_response(chi, eq, impurity, g, density=density) for g in ("parallel", "perpendicular")}
     T = duration if duration is not None else pulse_length(list(responses.values()), decay_times)
     vel = {}
@@ -162,7 +162,7 @@ def convergence_study(
     grid : GridSpec, optional
         Base q quadrature (default :class:`~viscous_forces.core.quadrature.GridSpec`).
     frequency : FrequencySpec, optional
-        Base J-integral frequencies (default :class:`~viscous_forces.core.frequency.FrequencySpec`).
+        Base J-integral frequencies (default :class:`~viscous_forces.core.frequency_grids.FrequencySpec`).
     density : float
         Base response frequency density.
     params : mapping, optional

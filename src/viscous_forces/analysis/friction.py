@@ -10,8 +10,8 @@ from __future__ import annotations
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import Impurity
 from ..core.electron_gas import ElectronGas
+from ..core.impurity import Impurity
 from ..io import parameters
 from ..stages.common import scalar, stage_attrs
 from ..stages.response import friction
@@ -30,7 +30,7 @@ def friction_point(chi_ds: xr.Dataset, eq_ds: xr.Dataset, impurity: Impurity) ->
     chi_ds : xarray.Dataset
         Output of :func:`~viscous_forces.stages.chi.compute_chi` (friction density a(q)).
     eq_ds : xarray.Dataset
-        Output of :func:`~viscous_forces.stages.equilibrium.find_equilibrium` from ``chi_ds``.
+        Output of :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` from ``chi_ds``.
     impurity : Impurity
         The two nuclei (only for ``omega_vib``).
 

@@ -98,3 +98,40 @@ def chi_h(q, omega, rs: float, kernel: str = "rpa", **params) -> np.ndarray:
     q = np.asarray(q, dtype=float)
     fxc = kern(q, omega, gas.rs, **params)
     return dyson(lindhard(q, omega, gas.kF), q, fxc)
+
+
+#: The q grid (units of k_F) on which :func:`static_instability` looks for eps~(q, 0) <= 0: dense
+#: around 2 k_F, where a charge-density wave sets in first.
+STABILITY_Q = np.unique(np.concatenate([np.linspace(1e-3, 20.0, 4001), np.linspace(1.5, 2.5, 2001)]))
+
+
+def static_instability(rs: float, kernel: str, **params) -> float | None:
+    r"""Where the static dielectric function :math:`\tilde\varepsilon(q, 0)` of a kernel is not positive.
+
+    :math:`\tilde\varepsilon(q, 0) = 1 - (4\pi/q^2 + f_{xc}(q, 0))\chi_s(q, 0) \le 0` means
+    :math:`\chi^h(q, 0) \ge 0`: the homogeneous gas is unstable (a static charge-density wave) and
+    the linear response of the paper does not apply.  Checked on :data:`STABILITY_Q`
+    (0 < q <= 20 k_F); MCP07, for example, becomes unstable near r_s = 69 (Ruzsinszky et al., PRB
+    101, 245135 (2020)).
+
+    Parameters
+    ----------
+    rs : float
+        Density parameter (bohr).
+    kernel : str
+        Kernel name.
+    **params
+        Kernel parameters overriding the published defaults.
+
+    Returns
+    -------
+    float or None
+        The first q (units of k_F) with :math:`\tilde\varepsilon(q, 0) \le 0`, None if the gas is stable.
+    """
+    gas = ElectronGas(rs)
+    q = STABILITY_Q * gas.kF
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd r_s: eps is not finite, hence not > 0
+        fxc = np.real(get_kernel(kernel)(q, 0.0, gas.rs, **params))
+        eps = dielectric(lindhard(q, 0.0, gas.kF).real, q, fxc)
+    bad = np.nonzero(~(eps > 0))[0]
+    return float(STABILITY_Q[bad[0]]) if bad.size else None

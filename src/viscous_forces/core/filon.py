@@ -1,28 +1,12 @@
-r"""Step response of a causal response G(omega) by Filon quadrature (docs/theory.md, "Time domain").
+r"""Filon quadrature of Fourier integrals of piecewise-linear functions (docs/theory.md, "Time domain").
 
-For a causal real response :math:`G(\omega)` (analytic in the upper half plane,
-:math:`G(-\omega) = G(\omega)^*`) the response to a unit step of current, :math:`S(t)`, follows from
-:math:`\omega > 0` alone:
-
-.. math::
-
-    S(t) = G(0) - \frac{2}{\pi}\int_0^\infty \frac{\mathrm{Im}\,G(\omega)}{\omega}\cos\omega t\,d\omega
-    \quad(\text{"Im form"}),\qquad
-    S(t) = \frac{2}{\pi}\int_0^\infty \frac{\mathrm{Re}\,G(\omega)}{\omega}\sin\omega t\,d\omega
-    \quad(\text{"Re form"}),
-
-for t > 0 and :math:`S = 0` for t < 0 (causality is built in, no artificial damping).  The
-rectangular pulse of Eq. (14) gives :math:`V(t) = j_0[S(t) - S(t - T)]`.  Integrals are done by
-Filon's method: the smooth factor is interpolated piecewise-linearly on the frequency grid and the
-oscillating factor is integrated exactly, so the grid only has to resolve :math:`G`, not
-:math:`\cos\omega t`.  Beyond the last frequency :math:`\mathrm{Im}\,G \sim c/\omega` and the tail
-:math:`\int_a^\infty c\cos(\omega t)/\omega^2 d\omega = c[\cos(at)/a - t(\pi/2 - \mathrm{Si}(at))]`
-is added analytically.
+:math:`\int f(\omega)\,e^{i\omega t}\,d\omega` and :math:`\int f(\omega)\cos\omega t\,d\omega` with
+f interpolated piecewise-linearly on a frequency grid and the oscillating factor integrated exactly, so
+the grid only has to resolve f, not :math:`\cos\omega t`.  The step responses built on them are in
+:mod:`viscous_forces.core.time_domain`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -151,116 +135,3 @@ def filon_cos(omega: np.ndarray, f: np.ndarray, t: np.ndarray) -> np.ndarray:
         edge += (s[-1] * np.cos(omega[-1] * t1) - s[0] * np.cos(omega[0] * t1)) / t1**2
         out[big] = edge - inner / t1**2
     return out[:, 0] if squeeze else out
-
-
-def _cos_over_omega2_tail(a: float, t: np.ndarray) -> np.ndarray:
-    r""":math:`\int_a^\infty \cos(\omega t)/\omega^2\,d\omega = \cos(at)/a - |t|(\pi/2 - \mathrm{Si}(a|t|))`."""
-    from scipy.special import sici  # lazy: keeps `import viscous_forces` light for workflow jobs
-
-    at = np.abs(t)
-    si, _ = sici(a * at)
-    return np.cos(a * at) / a - at * (0.5 * np.pi - si)
-
-
-def step_response(omega, G, t, G0) -> np.ndarray:
-    r"""Unit-step response :math:`S(t)` by the "Im form" (module docstring).
-
-    :math:`S(t) = G(0) - (2/\pi)\int_0^\infty \mathrm{Im}\,G(\omega)\cos(\omega t)/\omega\,d\omega`
-    for t > 0 (docs/theory.md, "Time domain"): Filon quadrature (:func:`filon_cos`) on the grid plus
-    the analytic :math:`c/\omega` tail beyond it.
-
-    Parameters
-    ----------
-    omega : ndarray, shape (N,)
-        Increasing grid with ``omega[0] == 0``.
-    G : ndarray, shape (N,) or (N, m), complex
-        Response on the grid (row 0 is ignored for the Im part and replaced by the even
-        extrapolation of Im G/omega).
-    t : ndarray
-        Times (a.u.); S = 0 for t <= 0.
-    G0 : complex or array of shape (m,)
-        Exact DC value G(0).
-
-    Returns
-    -------
-    ndarray, shape (len(t),) or (len(t), m), real
-        :math:`S(t)` in the units of G (0 for t <= 0).
-
-    Raises
-    ------
-    ValueError
-        If ``omega`` does not start at 0 or does not increase strictly.
-    """
-    omega = np.asarray(omega, dtype=float)
-    if omega[0] != 0.0 or np.any(np.diff(omega) <= 0):
-        raise ValueError("omega must start at 0 and increase strictly")
-    G = np.asarray(G)
-    squeeze = G.ndim == 1
-    G2 = G[:, None] if squeeze else G
-    f = np.empty(G2.shape, float)
-    f[1:] = G2[1:].imag / omega[1:, None]
-    # Im G/omega is even in omega: f(w) = f0 + f2 w^2 + ... -> extrapolate from the first two points.
-    w1, w2 = omega[1], omega[2]
-    f[0] = (w2**2 * f[1] - w1**2 * f[2]) / (w2**2 - w1**2)
-    t = np.asarray(t, dtype=float)
-    integral = filon_cos(omega, f, t)
-    # Tail: Im G ~ c/omega beyond the grid, i.e. f ~ c/omega^2 with c = omega_max^2 f(omega_max).
-    a = omega[-1]
-    c = a * a * f[-1]
-    integral = integral + _cos_over_omega2_tail(a, t)[:, None] * c[None, :]
-    S = np.asarray(G0).real[None, ...] - (2.0 / np.pi) * integral
-    S = np.where(t[:, None] > 0, S, 0.0)
-    return S[:, 0] if squeeze else S
-
-
-@dataclass(frozen=True)
-class StepResponse:
-    """Callable unit-step response built from G on a frequency grid (Im form, Filon).
-
-    ``StepResponse(omega, G, G0)(t)`` is :func:`step_response` ``(omega, G, t, G0)``.
-
-    Attributes
-    ----------
-    omega : numpy.ndarray
-        Increasing frequency grid (Ha) with ``omega[0] == 0``.
-    G : numpy.ndarray
-        Complex response on the grid, shape (N,) or (N, m).
-    G0 : numpy.ndarray
-        Exact DC value G(0).
-    """
-
-    omega: np.ndarray
-    G: np.ndarray
-    G0: np.ndarray
-
-    def __call__(self, t) -> np.ndarray:
-        return step_response(self.omega, self.G, t, self.G0)
-
-
-def step_response_error(omega, G, omega_coarse, G_coarse, G0, t) -> float:
-    """A posteriori estimate of the discretisation error of :func:`step_response` (units of G).
-
-    The piecewise-linear (Filon) representation of G is second order in the grid spacing, so the
-    step responses on a grid and on the same family of grids at half the density differ by
-    about 3x the error of the finer one (Richardson): the estimate is max over ``t`` of
-    |S_fine - S_coarse|/3 (docs/theory.md, "Numerical grids").
-
-    Parameters
-    ----------
-    omega, G : numpy.ndarray
-        The fine frequency grid (Ha, starting at 0) and the response on it.
-    omega_coarse, G_coarse : numpy.ndarray
-        The grid of half the density and the response on it.
-    G0 : complex or numpy.ndarray
-        Exact DC value G(0).
-    t : numpy.ndarray
-        Times (a.u. of time) at which the two step responses are compared.
-
-    Returns
-    -------
-    float
-        Estimated largest error of the fine step response (units of G).
-    """
-    fine = step_response(omega, G, t, G0)
-    coarse = step_response(omega_coarse, G_coarse, t, G0)
-    return float(np.max(np.abs(fine - coarse)) / 3.0)

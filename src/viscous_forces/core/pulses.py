@@ -1,8 +1,9 @@
-r"""Current pulses and the superposition of step responses (paper Eq. 14; docs/theory.md, "Pulses").
+r"""Current pulses: the paper's rectangular pulse (Eq. 14) and smooth shapes (docs/theory.md, "Pulses").
 
 The paper's pulse is rectangular, :math:`\overline{\delta j}(t) = j_0[H(T - t) - H(-t)]` (Eq. 14);
 smooth ramps, a Gaussian and an AC drive are offered besides.  By linearity every velocity is a
-superposition of unit-step responses S(t) (:mod:`viscous_forces.core.filon`).
+superposition of unit-step responses S(t) (:func:`~viscous_forces.core.time_domain.pulse_response`,
+:mod:`viscous_forces.core.time_domain`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .filon import StepResponse
+from .time_domain import StepResponse, pulse_response  # noqa: F401 (pulse_response: its old import path)
 
 #: Default rise time of the ramp pulse (each edge) and standard deviation of the Gaussian pulse,
 #: in units of the pulse length T.
@@ -421,65 +422,3 @@ def make_pulse(
     if frequency is None:
         raise ValueError("pulse.frequency (Ha) is required for the 'ac' pulse shape")
     return ACPulse(duration, frequency)
-
-
-def pulse_response(step_lags: np.ndarray, pulse: Pulse, k: np.ndarray, dt: float) -> np.ndarray:
-    r"""Superpose unit-step responses for ``pulse`` on the uniform grid t = k dt (Duhamel).
-
-    :math:`V(t) = \sum_j h_j\,S(t - t_j) + \int ds\,S(t - s)\,p_s'(s)` (class :class:`Pulse`;
-    docs/theory.md, "Pulses"); the integral by the trapezoid rule as an FFT convolution.
-
-    Parameters
-    ----------
-    step_lags : ndarray, shape (L + 1, m)
-        S(l dt) for l = 0..L (row 0 ignored: S = 0 for t <= 0), L >= k[-1] - k[0].
-    pulse : Pulse
-        Its jumps must lie on the grid (multiples of dt); its smooth derivative is integrated by
-        the trapezoid rule on the same grid (error O(dt^2)).
-    k : ndarray of int, consecutive
-        Time indices of the output (t = k dt).
-    dt : float
-        Time step (a.u. of time).
-
-    Returns
-    -------
-    ndarray, shape (len(k), m)
-        V(k dt) per unit j0, in the units of ``step_lags``.
-
-    Raises
-    ------
-    ValueError
-        If a jump of the pulse is not on the time grid, or ``step_lags`` is too short for the lags from
-        the start of the pulse (its first jump or :meth:`Pulse.window`) to the last output time.
-    """
-    S = np.array(step_lags, dtype=float)
-    S[0] = 0.0
-    out = np.zeros((k.size, S.shape[1]))
-    lo, hi = pulse.window()
-    i = np.arange(int(np.floor(lo / dt)), int(np.ceil(hi / dt)) + 1)
-    first = min(int(k[0]), int(i[0]), *(int(np.floor(tj / dt)) for tj, _ in pulse.jumps()))
-    if int(k[-1]) - first >= S.shape[0]:
-        raise ValueError(
-            f"step_lags holds S up to lag {S.shape[0] - 1}, but the pulse acts from t = {first * dt:g} a.u. and the "
-            f"output runs to t = {k[-1] * dt:g} a.u.: lags up to {int(k[-1]) - first} are needed"
-        )
-    for tj, h in pulse.jumps():
-        mj = tj / dt
-        if abs(mj - round(mj)) > 1e-9 * max(1.0, abs(mj)):
-            raise ValueError(f"pulse jump at t = {tj} a.u. is not on the time grid (dt = {dt})")
-        lag = k - int(round(mj))
-        ok = lag > 0
-        out[ok] += h * S[lag[ok]]
-    dp = pulse.smooth_derivative(i * dt)
-    if np.any(dp != 0):
-        from scipy.signal import fftconvolve
-
-        w = np.ones(i.size)
-        w[[0, -1]] = 0.5
-        src = (dt * w * dp)[:, None]
-        # V_s(k) = sum_i src_i S(k - i): full convolution indexed from i[0] + 0
-        conv = fftconvolve(src, S, axes=0)  # index n <-> k = i[0] + n
-        n = k - i[0]
-        ok = (n >= 0) & (n < conv.shape[0])
-        out[ok] += conv[n[ok]]
-    return out

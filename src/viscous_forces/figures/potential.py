@@ -105,7 +105,7 @@ def plot_potential(
     Parameters
     ----------
     datasets : sequence of xarray.Dataset
-        Outputs of :func:`viscous_forces.stages.equilibrium.find_equilibrium` (``U`` in Ha, ``F`` in
+        Outputs of :func:`viscous_forces.stages.equilibrium.compute_equilibrium` (``U`` in Ha, ``F`` in
         Ha/bohr on ``d`` in bohr, ``d_eq``), one per kernel, at one r_s.
     paths : sequence of str
         Files to write (format from the suffix).

@@ -6,9 +6,9 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import friction_density
-from ..core.dyson import chi_h, dielectric, dyson
+from ..core.dyson import chi_h, dielectric, dyson, static_instability
 from ..core.electron_gas import ElectronGas
+from ..core.friction import friction_density
 from ..core.kernels import get_kernel
 from ..core.lindhard import lindhard
 from ..io import parameters
@@ -25,7 +25,7 @@ def compute_chi(kernel_ds: xr.Dataset) -> xr.Dataset:
     chi^h = chi_s/(1 - (4 pi/q^2 + f_xc) chi_s) (Eq. 15; docs/theory.md, "Response of the electron
     gas") with the Lindhard chi_s, and the friction density
     a(q) = theta(2kF - q)/(2 pi q eps~(q, 0)^2) - chi^h(q, 0)^2 d Im f_xc/d omega|_0
-    (docs/theory.md, "Friction"; :func:`viscous_forces.core.dynamics.friction_density`).
+    (docs/theory.md, "Friction"; :func:`viscous_forces.core.friction.friction_density`).
 
     Parameters
     ----------
@@ -243,7 +243,8 @@ def chi_map(
     Raises
     ------
     ValueError
-        For fewer than two points on an axis or a non-positive extent.
+        For fewer than two points on an axis, a non-positive extent, or a statically unstable gas
+        (:func:`viscous_forces.core.dyson.static_instability`).
     """
     gas = ElectronGas(rs)
     kern = get_kernel(kernel)
@@ -251,6 +252,12 @@ def chi_map(
     if not (int(n_q) >= 2 and int(n_omega) >= 2 and q_max > 0 and omega_max > 0):
         raise ValueError(
             f"chi map needs n_q, n_omega >= 2 and positive extents, got {n_q}, {n_omega}, {q_max}, {omega_max}"
+        )
+    unstable = static_instability(gas.rs, kernel, **p)
+    if unstable is not None:
+        raise ValueError(
+            f"static instability: eps(q, 0) = 1 - (4 pi/q^2 + f_xc) chi_s <= 0 at q = {unstable:.3g} k_F "
+            f"(kernel {kernel}, rs = {gas.rs:g}): the homogeneous gas is unstable (a charge-density wave)"
         )
     q = q_max * gas.kF * np.arange(1, int(n_q) + 1) / int(n_q)
     omega = omega_max * gas.omega_p * np.linspace(0.0, 1.0, int(n_omega))

@@ -30,13 +30,13 @@ from ..core.cluster import (
     resolved_distance,
     solve_cluster,
 )
-from ..core.dynamics import direct_field_sign
 from ..core.electron_gas import ElectronGas
-from ..core.filon import StepResponse, step_response_error
-from ..core.frequency import MAX_TIME_ERROR, required_density, response_frequency_grid
-from ..core.pulses import Pulse, RectangularPulse, pulse_response
+from ..core.frequency_domain import direct_field_sign
+from ..core.frequency_grids import MAX_TIME_ERROR, required_density, response_frequency_grid
+from ..core.pulses import Pulse, RectangularPulse
 from ..core.quadrature import GridSpec
 from ..core.statics import pair_statics
+from ..core.time_domain import StepResponse, pulse_response, step_response_error
 from ..io import parameters
 from .cluster_terms import ClusterTerms
 from .common import check_derived, require_stage, scalar, stage_attrs, var
@@ -87,7 +87,7 @@ def simulate_cluster(
     ----------
     chi_ds, eq_ds : xarray.Dataset
         Outputs of :func:`~viscous_forces.stages.chi.compute_chi` and of
-        :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from it (the pair d_eq is
+        :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from it (the pair d_eq is
         the length unit of the presets).
     spec : mapping
         Cluster entry of the configuration (:func:`viscous_forces.core.cluster.make_cluster`).

@@ -11,15 +11,17 @@ import numpy as np
 import xarray as xr
 
 from ..core.cluster import Cluster, coupling_tensor, pair_distances
-from ..core.dynamics import friction_coefficients, interpolate_jtilde, j_integrals
+from ..core.frequency_domain import interpolate_jtilde
+from ..core.friction import j_integrals
+from .response import friction
 
 
 class ClusterTerms:
     r"""J/omega and friction of every pair of a relaxed cluster, on demand at any real frequency.
 
     The 1D integrals :math:`\tilde J_0`, :math:`\tilde J_\parallel(d)`, :math:`\tilde J_\perp(d)` of
-    :func:`viscous_forces.core.dynamics.j_integrals` and their limits :math:`Q` of
-    :func:`viscous_forces.core.dynamics.friction_coefficients`, at every pair distance d of the
+    :func:`viscous_forces.core.friction.j_integrals` and their limits :math:`Q` of
+    :func:`viscous_forces.stages.response.friction`, at every pair distance d of the
     cluster (docs/theory.md, "Clusters").
 
     Parameters
@@ -52,10 +54,9 @@ class ClusterTerms:
         om_j = chi_ds["omega"].values
         qd, wd = chi_ds["q_dyn"].values, chi_ds["weight_dyn"].values
         dchi = chi_ds["chi"].values - chi_ds["chi_zero"].values
-        qs, ws, fd = (chi_ds[k].values for k in ("q_static", "weight_static", "friction_density"))
         self.omega_j = om_j
         J = [j_integrals(qd, wd, dchi, float(dd)) for dd in d]
-        Q = [friction_coefficients(qs, ws, fd, float(dd)) for dd in d]
+        Q = [friction(chi_ds, d=float(dd)) for dd in d]
         self.jt0 = J[0]["J0"] / om_j if d.size else j_integrals(qd, wd, dchi, 1.0)["J0"] / om_j
         self.q0 = Q[0]["J0"]
         self.jt_par = np.array([j["parallel"] / om_j for j in J]).T  # (n_omega_j, P)
@@ -81,7 +82,7 @@ class ClusterTerms:
         r""":math:`\tilde C(\omega)` (n, 3N, 3N) at real frequencies >= 0 (Ha); -iQ at omega = 0.
 
         :math:`\tilde J_0`, :math:`\tilde J_\parallel`, :math:`\tilde J_\perp` interpolated by
-        :func:`~viscous_forces.core.dynamics.interpolate_jtilde` and assembled by
+        :func:`~viscous_forces.core.frequency_domain.interpolate_jtilde` and assembled by
         :func:`~viscous_forces.core.cluster.coupling_tensor` (docs/theory.md, "Clusters").
 
         Parameters

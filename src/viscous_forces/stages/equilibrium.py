@@ -1,4 +1,4 @@
-"""Stage 3, ``find_equilibrium``: U(d), F(d) (Eqs. 9-10), d_eq and the spring constant U''(d_eq)."""
+"""Stage 3, ``compute_equilibrium`` (rule ``find_equilibrium``): U(d), F(d) (Eqs. 9-10), d_eq and U''(d_eq)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.statics import find_equilibrium as _find_equilibrium
-from ..core.statics import pair_statics
+from ..core.statics import find_equilibrium, pair_statics
 from ..io import parameters
 from .common import require_stage, scalar, stage_attrs, var
 
 
-def find_equilibrium(
+def compute_equilibrium(
     chi_ds: xr.Dataset,
     d_min: float = 1.0,
     d_max: float = 30.0,
@@ -60,7 +59,7 @@ def find_equilibrium(
     lo, hi, n = curve
     if not (0 < lo < hi) or int(n) < 2:
         raise ValueError(f"equilibrium curve must be (d_lo, d_hi, n) with 0 < d_lo < d_hi, n >= 2; got {curve!r}")
-    eq = _find_equilibrium(q, w, chi0, d_min=d_min, d_max=d_max, d_step=d_step)
+    eq = find_equilibrium(q, w, chi0, d_min=d_min, d_max=d_max, d_step=d_step)
     d = np.linspace(lo, hi, int(n))
     U, F, U2 = pair_statics(d, q, w, chi0)
     record = {**parameters(chi_ds), "d_scan": [d_min, d_max, d_step], "curve": [lo, hi, int(n)]}

@@ -11,7 +11,7 @@ import xarray as xr
 
 from .. import units
 from ..core.electron_gas import ElectronGas
-from ..core.frequency import FrequencySpec
+from ..core.frequency_grids import FrequencySpec
 from ..core.kernels import get_kernel, im_slope
 from ..core.quadrature import GridSpec, dynamic_grid, static_grid
 from .common import stage_attrs, var
@@ -32,7 +32,7 @@ def tabulate_kernel(
     :func:`viscous_forces.core.kernels.im_slope`.  The grids are
     :func:`~viscous_forces.core.quadrature.static_grid`,
     :func:`~viscous_forces.core.quadrature.dynamic_grid` and :meth:`FrequencySpec.grid
-    <viscous_forces.core.frequency.FrequencySpec.grid>` (docs/theory.md, "Numerical grids").
+    <viscous_forces.core.frequency_grids.FrequencySpec.grid>` (docs/theory.md, "Numerical grids").
 
     Parameters
     ----------
@@ -45,7 +45,7 @@ def tabulate_kernel(
     grid : GridSpec, optional
         q quadrature (default :class:`~viscous_forces.core.quadrature.GridSpec`).
     frequency : FrequencySpec, optional
-        J-integral frequencies (default :class:`~viscous_forces.core.frequency.FrequencySpec`).
+        J-integral frequencies (default :class:`~viscous_forces.core.frequency_grids.FrequencySpec`).
 
     Returns
     -------

@@ -8,20 +8,12 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.dynamics import (
-    Impurity,
-    MarkovModel,
-    check_geometry,
-    dc_limit,
-    direct_field_sign,
-    friction_coefficients,
-    interpolate_jtilde,
-    j_integrals,
-    solve_2x2,
-)
 from ..core.electron_gas import ElectronGas
-from ..core.filon import step_response_error
-from ..core.frequency import MAX_TIME_ERROR, required_density, response_frequency_grid
+from ..core.frequency_domain import dc_limit, direct_field_sign, interpolate_jtilde, solve_2x2
+from ..core.frequency_grids import MAX_TIME_ERROR, required_density, response_frequency_grid
+from ..core.friction import friction_coefficients, j_integrals
+from ..core.impurity import Impurity, check_geometry
+from ..core.time_domain import MarkovModel, step_response_error
 from ..io import parameters
 from .common import check_derived, require_stage, scalar, stage_attrs, var
 
@@ -30,37 +22,54 @@ from .common import check_derived, require_stage, scalar, stage_attrs, var
 SCALE_SEPARATION = 5.0
 
 
-def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset) -> dict[str, float]:
-    r"""Friction coefficients Q0 and Q_parallel, Q_perpendicular at d_eq (a.u., Z = 1; docs/theory.md, "Friction").
+def friction(chi_ds: xr.Dataset, eq_ds: xr.Dataset | None = None, d: float | None = None) -> dict[str, float]:
+    r"""Friction coefficients Q0, Q_parallel, Q_perpendicular at d_eq or at d (a.u., Z = 1; docs/theory.md, "Friction").
 
     .. math::
 
-        Q_0 = \tfrac83\int_0^\infty a(q)\,dq,\qquad Q_g = 8\int_0^\infty a(q)\,w_g(qd_{eq})\,dq,
+        Q_0 = \tfrac83\int_0^\infty a(q)\,dq,\qquad Q_g = 8\int_0^\infty a(q)\,w_g(qd)\,dq,
 
     with the friction density :math:`a(q)` stored in ``chi_ds``
-    (:func:`viscous_forces.core.dynamics.friction_coefficients`).
+    (:func:`viscous_forces.core.friction.friction_coefficients`).  The one place where friction
+    coefficients are computed from a chi dataset: the response stage (at d_eq), the friction sweep
+    (:func:`viscous_forces.analysis.friction.friction_point`, at d_eq) and the clusters
+    (:class:`viscous_forces.stages.cluster_terms.ClusterTerms`, at every pair distance) call it.
 
     Parameters
     ----------
     chi_ds : xarray.Dataset
         Output of :func:`~viscous_forces.stages.chi.compute_chi` (stage ``chi``).
-    eq_ds : xarray.Dataset
-        Output of :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from ``chi_ds``.
+    eq_ds : xarray.Dataset, optional
+        Output of :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from ``chi_ds``;
+        its ``d_eq`` is the distance unless ``d`` is given.
+    d : float, optional
+        Internuclear distance (bohr) instead of d_eq.
 
     Returns
     -------
     dict of str to float
-        Keys ``"J0"`` (Q0), ``"parallel"``, ``"perpendicular"`` (Q_g at d_eq): floats in m_e/a.u. of
-        time (``electron_mass/atomic_unit_of_time``), per unit charges.
+        Keys ``"J0"`` (Q0), ``"parallel"``, ``"perpendicular"`` (Q_g at d_eq or d): floats in m_e/a.u.
+        of time (``electron_mass/atomic_unit_of_time``), per unit charges.
+
+    Raises
+    ------
+    ValueError
+        If ``chi_ds`` is not a ``chi`` dataset, ``eq_ds`` is not an ``equilibrium`` dataset made from it,
+        or neither ``eq_ds`` nor ``d`` is given.
     """
     require_stage(chi_ds, "chi")
-    require_stage(eq_ds, "equilibrium")
-    check_derived(chi_ds, eq_ds)
+    if eq_ds is not None:
+        require_stage(eq_ds, "equilibrium")
+        check_derived(chi_ds, eq_ds)
+        if d is None:
+            d = float(eq_ds["d_eq"])
+    if d is None:
+        raise ValueError("friction needs the distance: an equilibrium dataset (its d_eq) or d (bohr)")
     return friction_coefficients(
         chi_ds["q_static"].values,
         chi_ds["weight_static"].values,
         chi_ds["friction_density"].values,
-        float(eq_ds["d_eq"]),
+        float(d),
     )
 
 
@@ -76,7 +85,7 @@ def solve_response(
     r"""J integrals at d_eq, friction, Markov modes and G(omega) on a grid that resolves them.
 
     Solves the 2x2 system of Eqs. (12)-(13) (docs/theory.md, "Equations of motion";
-    :func:`viscous_forces.core.dynamics.solve_2x2`) at every frequency, with
+    :func:`viscous_forces.core.frequency_domain.solve_2x2`) at every frequency, with
     :math:`\tilde J = J/\omega` interpolated from the J grid and the exact DC value
     :math:`G(0) = (1/\bar n, 0)` (docs/theory.md, "Limits").
 
@@ -84,7 +93,7 @@ def solve_response(
     ----------
     chi_ds, eq_ds : xarray.Dataset
         Outputs of :func:`~viscous_forces.stages.chi.compute_chi` and of
-        :func:`~viscous_forces.stages.equilibrium.find_equilibrium` made from it.
+        :func:`~viscous_forces.stages.equilibrium.compute_equilibrium` made from it.
     impurity : Impurity
         Charges (e) and masses (m_e); the restoring constant is Z1 Z2 U''(d_eq).
     geometry : {"parallel", "perpendicular"}
@@ -256,7 +265,7 @@ def impurity_of(response_ds: xr.Dataset) -> Impurity:
 def markov_model(response_ds: xr.Dataset) -> MarkovModel:
     r"""The constant-friction (Markov) model of a response dataset (docs/theory.md, "Markov limit").
 
-    :math:`\tilde J` frozen at :math:`-iQ`: :meth:`viscous_forces.core.dynamics.MarkovModel.build`
+    :math:`\tilde J` frozen at :math:`-iQ`: :meth:`viscous_forces.core.time_domain.MarkovModel.build`
     from the stored ``friction_q0``, ``friction_qg``, ``spring`` and ``sigma``.
 
     Parameters

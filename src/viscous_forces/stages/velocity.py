@@ -8,8 +8,8 @@ import numpy as np
 import xarray as xr
 
 from .. import units
-from ..core.filon import StepResponse
-from ..core.pulses import Pulse, RectangularPulse, pulse_response
+from ..core.pulses import Pulse, RectangularPulse
+from ..core.time_domain import StepResponse, pulse_response
 from ..io import parameters
 from .common import require_stage, stage_attrs, var
 from .response import markov_model

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from ...core.dynamics import MarkovModel, combinations, interpolate_jtilde
+from ...core.frequency_domain import combinations, interpolate_jtilde
+from ...core.time_domain import MarkovModel
 from ...stages.response import impurity_of, markov_model
 
 #: Names of the purely damped (real-eigenvalue) modes per geometry, slowest first.  Parallel: the
@@ -110,7 +111,7 @@ def jtilde_real_axis(omega_j: np.ndarray, jt: np.ndarray, friction: float):
     :math:`\tilde J = J/\omega` of Eqs. (12)-(13) (docs/theory.md, "Equations of motion" and
     "Numerical grids").
 
-    On the real axis it is the spline of :func:`viscous_forces.core.dynamics.interpolate_jtilde` (cubic in
+    On the real axis it is the spline of :func:`viscous_forces.core.frequency_domain.interpolate_jtilde` (cubic in
     :math:`\ln\omega` on the J grid, linear to its exact limit :math:`-iQ` at 0), exactly the
     interpolation :func:`~viscous_forces.stages.response.solve_response` used to build G; for negative real
     parts the symmetry :math:`\tilde J(-x) = -\tilde J(x)^*` (from :math:`J(-\omega) = J(\omega)^*`).

@@ -3,7 +3,7 @@ r"""Any number of nuclei, any current direction: statics, equations of motion an
 docs/theory.md, "Clusters".  N nuclei (charges :math:`Z_a`, masses :math:`M_a`, positions
 :math:`\mathbf R_a`) in the electron gas; the current flows along the unit vector :math:`\mathbf e`.
 Velocities :math:`V_a` are per unit drift velocity :math:`v = j_0/\bar n`.  With
-:math:`\tilde J = J/\omega` (the 1D integrals of :mod:`viscous_forces.core.dynamics`, now at every
+:math:`\tilde J = J/\omega` (the 1D integrals of :mod:`viscous_forces.core.friction`, now at every
 pair distance) the generalisation of Eqs. (12)-(13) reads, for every nucleus a,
 
 .. math::
@@ -15,7 +15,7 @@ pair distance) the generalisation of Eqs. (12)-(13) reads, for every nucleus a,
     \tilde C_{ag} = Z_aZ_g\big[\tilde J_\parallel(d)\,\hat n\hat n^T + \tilde J_\perp(d)(I - \hat n\hat n^T)\big],
 
 with :math:`d = |\mathbf R_g - \mathbf R_a|`, :math:`\hat n = (\mathbf R_g - \mathbf R_a)/d`, and
-:math:`\sigma` the direct-field sign of :func:`viscous_forces.core.dynamics.direct_field_sign`
+:math:`\sigma` the direct-field sign of :func:`viscous_forces.core.frequency_domain.direct_field_sign`
 (+1 printed, -1 derived).  :math:`H` is the Hessian of the static energy
 :math:`E = \sum_{a<b} Z_aZ_b U(d_{ab})` (pairwise additive in linear response):
 
@@ -25,7 +25,7 @@ with :math:`d = |\mathbf R_g - \mathbf R_a|`, :math:`\hat n = (\mathbf R_g - \ma
     H_{aa} \mathrel{+}= K_{ab},\ H_{bb} \mathrel{+}= K_{ab},\ H_{ab} = H_{ba} = -K_{ab}.
 
 For two nuclei and :math:`\mathbf e` along or across their axis the system reduces exactly to the
-2x2 systems of :func:`viscous_forces.core.dynamics.solve_2x2`.  At a relaxed geometry the rigid
+2x2 systems of :func:`viscous_forces.core.frequency_domain.solve_2x2`.  At a relaxed geometry the rigid
 translations and rotations are exact zero modes of H; the Hessian used by the dynamics is projected
 on their complement (:func:`rigid_basis`), so that quadrature noise in the residual forces cannot
 create a spurious restoring (or anti-restoring) rotation.

@@ -9,6 +9,7 @@ the internal displacements on which the dynamics projects it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -161,7 +162,7 @@ def make_cluster(spec: Mapping, d_eq: float) -> Cluster:
         ``"direction": [x, y, z]`` or ``"angle"`` (degrees from the axis of a linear cluster), and
         ``"saddle"`` (used by :func:`relax`, ignored here).
     d_eq : float
-        Equilibrium distance of the pair (bohr), the length unit of the presets.
+        Equilibrium distance of the pair (bohr, finite and > 0), the length unit of the presets.
 
     Returns
     -------
@@ -172,10 +173,12 @@ def make_cluster(spec: Mapping, d_eq: float) -> Cluster:
     ------
     ValueError
         If ``spec`` has both or neither of ``preset`` and ``nuclei``, both ``direction`` and
-        ``angle``, an unknown preset, ``angle`` for a cluster that is not linear, or nuclei that
-        :class:`Cluster` refuses.
+        ``angle``, an unknown preset, ``angle`` for a cluster that is not linear, nuclei that
+        :class:`Cluster` refuses, or ``d_eq`` not > 0.
     """
     spec = dict(spec)
+    if not (isinstance(d_eq, (int, float, np.floating)) and math.isfinite(d_eq) and d_eq > 0):
+        raise ValueError(f"the pair distance d_eq (the length unit of the presets) must be > 0 bohr, got {d_eq!r}")
     if ("preset" in spec) == ("nuclei" in spec):
         raise ValueError(f"a cluster needs exactly one of 'preset' or 'nuclei', got keys {sorted(spec)}")
     if "direction" in spec and "angle" in spec:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..dynamics import MarkovModel
+from ..time_domain import MarkovModel
 from .geometry import rigid_basis
 
 

@@ -10,8 +10,8 @@ docs/theory.md, "Clusters".  Velocities :math:`V_a` per unit drift velocity obey
     \tilde C_{aa} = Z_a^2\tilde J_0\,I,\qquad
     \tilde C_{ag} = Z_aZ_g\big[\tilde J_\parallel(d)\,\hat n\hat n^T + \tilde J_\perp(d)(I - \hat n\hat n^T)\big],
 
-with :math:`\tilde J = J/\omega` of :mod:`viscous_forces.core.dynamics` at every pair distance,
-:math:`\sigma` the direct-field sign of :func:`viscous_forces.core.dynamics.direct_field_sign` and
+with :math:`\tilde J = J/\omega` of :mod:`viscous_forces.core.friction` at every pair distance,
+:math:`\sigma` the direct-field sign of :func:`viscous_forces.core.frequency_domain.direct_field_sign` and
 H the projected Hessian of :mod:`viscous_forces.core.cluster.statics`.  The Markov limit replaces
 :math:`\tilde J` by the constant friction -iQ (docs/theory.md, "Markov limit").
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dynamics import MarkovModel
+from ..time_domain import MarkovModel
 from .geometry import internal_basis, pair_distances, rigid_basis
 
 

@@ -8,8 +8,10 @@ defaults, parameter checks and a label.
 Kernels are discovered, not registered: the kernel ``name`` is the module
 ``viscous_forces.core.kernels.<name>`` that defines a module-level ``KERNEL = Kernel(...)``, or an
 entry point of the group ``viscous_forces.kernels`` (``name = "package.module:KERNEL"``) of an
-installed package.  Adding a kernel is adding one module; no shared file changes, so the
-workflow reruns only the new kernel's chain (README, "Adding a kernel").
+installed package.  The name is written only there, in the file name or the entry point: a
+:class:`Kernel` takes no name, :func:`get_kernel` gives it the name it was found by.  Adding a kernel
+is adding one module; no shared file changes, so the workflow reruns only the new kernel's chain
+(README, "Adding a kernel").
 
 Built-in kernels (docs/theory.md, "Exchange-correlation kernels"):
 
@@ -27,6 +29,7 @@ dependence) and define no kernel.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
 import pkgutil
@@ -147,10 +150,15 @@ def _check_q(q) -> np.ndarray:
 class Kernel:
     """An exchange-correlation kernel.
 
+    A kernel does not name itself: :func:`get_kernel` names it after the module (built-in kernels) or
+    the entry point (installed kernels) it is found by, so the name is written once.
+
     Attributes
     ----------
     name : str
-        Kernel name, e.g. ``"rmcp07"`` (the module name for built-in kernels).
+        Kernel name, e.g. ``"rmcp07"``: the module name of a built-in kernel, the entry-point name of an
+        installed one; set by :func:`get_kernel` (not a constructor argument), ``""`` for a kernel not
+        found by name.
     function : callable
         ``fxc(q, omega, rs, **params) -> numpy.ndarray`` (complex128, Ha bohr^3).
     defaults : Mapping[str, Any]
@@ -168,7 +176,7 @@ class Kernel:
         static kernels (slope 0) or to use the finite difference of :func:`im_slope`.
     """
 
-    name: str
+    name: str = field(default="", init=False, compare=False)
     function: Callable
     defaults: Mapping[str, Any] = field(hash=False)
     dynamic: bool
@@ -178,10 +186,6 @@ class Kernel:
     slope: Callable | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not NAME_PATTERN.fullmatch(self.name):
-            raise ValueError(
-                f"kernel name must match {NAME_PATTERN.pattern} (lower case, digits, _), got {self.name!r}"
-            )
         object.__setattr__(self, "defaults", MappingProxyType(dict(self.defaults)))
         object.__setattr__(self, "checks", MappingProxyType(dict(self.checks)))
 
@@ -268,10 +272,16 @@ def _entry_point(name: str):
 
 
 def _as_kernel(obj, name: str, where: str) -> Kernel:
+    """``obj`` named ``name`` (the module or entry point it was found by), or ValueError if it is no Kernel.
+
+    The first name found names the object itself; the same object found under another name (an entry
+    point that points at another kernel's ``KERNEL``) is a copy with that name.
+    """
     if not isinstance(obj, Kernel):
         raise ValueError(f"{where} must define KERNEL = Kernel(...) for kernel {name!r}")
-    if obj.name != name:
-        raise ValueError(f"{where} defines a kernel named {obj.name!r}, expected {name!r}")
+    if obj.name not in ("", name):
+        obj = copy.copy(obj)
+    object.__setattr__(obj, "name", name)
     return obj
 
 
@@ -288,7 +298,7 @@ def get_kernel(name: str) -> Kernel:
     Returns
     -------
     Kernel
-        The module's (or entry point's) ``KERNEL``.
+        The module's (or entry point's) ``KERNEL``, named ``name``.
 
     Raises
     ------

@@ -51,7 +51,6 @@ def fxc(q, omega, rs: float, correlation: str = "PW92") -> np.ndarray:
 
 
 KERNEL = Kernel(
-    name="alda",
     function=fxc,
     defaults=DEFAULTS,
     dynamic=False,

@@ -267,7 +267,6 @@ def fxc(q, omega, rs: float, correlation: str = "PW92") -> np.ndarray:
 
 
 KERNEL = Kernel(
-    name="mcp07",
     function=fxc,
     defaults=DEFAULTS,
     dynamic=False,

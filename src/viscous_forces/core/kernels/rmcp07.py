@@ -317,7 +317,6 @@ def omega_inf_limit(
 
 
 KERNEL = Kernel(
-    name="rmcp07",
     function=fxc,
     defaults=DEFAULTS,
     dynamic=True,

@@ -41,4 +41,4 @@ def fxc(q, omega, rs: float) -> np.ndarray:
     return np.zeros(np.broadcast_shapes(np.shape(q), np.shape(omega)), dtype=np.complex128)
 
 
-KERNEL = Kernel(name="rpa", function=fxc, defaults=DEFAULTS, dynamic=False, description="RPA: f_xc = 0", label="RPA")
+KERNEL = Kernel(function=fxc, defaults=DEFAULTS, dynamic=False, description="RPA: f_xc = 0", label="RPA")

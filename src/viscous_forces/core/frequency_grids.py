@@ -4,7 +4,7 @@ The J integrals vary with omega only on electronic scales, so a log-spaced grid 
 ``omega_min`` to ``omega_max`` (units of omega_p) with a spline in ln omega represents them.
 G(omega) has narrow nuclear features (the friction peak at 0, the vibrational resonance), which
 :func:`response_frequency_grid` resolves; the response stage estimates the resulting error of
-V(t) (:func:`viscous_forces.core.filon.step_response_error`) and refuses a grid too coarse for
+V(t) (:func:`viscous_forces.core.time_domain.step_response_error`) and refuses a grid too coarse for
 ``MAX_TIME_ERROR`` (docs/theory.md, "Numerical grids").
 """
 

@@ -1,0 +1,174 @@
+"""Snakemake's own process: whether its command line runs jobs here, its scheduler's wake-ups and its console.
+
+Both serve the workflow (``workflow/rules/common.smk``, through :mod:`viscous_forces.jobs`, which
+re-exports them): :func:`runs_jobs` decides whether to start the job server while Snakemake plans,
+:func:`coalesce_scheduler_wakeups` keeps Snakemake's scheduling loop from multiplying its timers,
+:class:`Console` prints one line per finished job.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .jobs import Job
+
+#: Options of the snakemake command line after which it runs no job (dry runs, reports, listings,
+#: maintenance); :func:`runs_jobs` looks for them.
+NO_JOBS = frozenset(
+    """-n --dry-run --dryrun --lint --report --summary -S --detailed-summary -D --dag --rulegraph
+    --filegraph --d3dag --unlock --cleanup-metadata --cm --cleanup-shadow --delete-all-output
+    --delete-temp-output --touch -t --archive --containerize --generate-unit-tests --print-compilation
+    --list-rules --list -l --list-target-rules --lt --list-changes --lc --list-input-changes --li
+    --list-params-changes --lp --list-code-changes --list-untracked --lu --list-conda-envs
+    --conda-create-envs-only --conda-cleanup-envs --export-cwl --version -v --help -h""".split()
+)
+
+
+def runs_jobs(argv: Iterable[str]) -> bool:
+    """Whether a ``snakemake`` command line (without the program) may run jobs in this process.
+
+    A heuristic that lets the workflow start the job server while Snakemake is still planning;
+    if it errs, a server starts needlessly (and stops with the process) or starts later, when the
+    first job is about to run.
+
+    Parameters
+    ----------
+    argv : iterable of str
+        The command-line arguments.
+
+    Returns
+    -------
+    bool
+        False if an option of :data:`NO_JOBS` (or a cluster of one-letter flags with ``n``, such
+        as ``-np``) is present, or the jobs go to another executor (``--executor``, ``-e``).
+    """
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        if name in NO_JOBS or name in ("--executor", "-e"):
+            return False
+        if name.startswith("-") and not name.startswith("--") and name[1:].isalpha() and "n" in name[1:]:
+            return False
+    return True
+
+
+def coalesce_scheduler_wakeups() -> None:
+    """Make Snakemake's scheduler keep one pending wake-up timer instead of one per loop pass.
+
+    Snakemake 9 (``JobScheduler._schedule_reevalutation``) starts a new one-second timer thread
+    after every pass of its scheduling loop, and every finished job starts another pass, so the
+    timers multiply: after n finished jobs the loop runs about n times a second, each pass
+    examining every input file of every ready job, and Python waits for the last timers before it
+    exits.  This keeps a single timer (daemonic) whose wake-up is no later than any that was asked
+    for, which leaves what the scheduler decides unchanged.
+    """
+    from snakemake.scheduling import job_scheduler
+
+    cls = job_scheduler.JobScheduler
+    if getattr(cls, "_viscous_forces_coalesced", False):
+        return
+    lock = threading.Lock()
+
+    def schedule_reevaluation(self, delay) -> None:
+        due = time.monotonic() + delay
+        with lock:
+            pending = self.__dict__.get("_vf_due")
+            if pending is not None and time.monotonic() < pending <= due:
+                return
+            self.__dict__["_vf_due"] = due
+
+        def wake():
+            with lock:
+                if self.__dict__.get("_vf_due") == due:
+                    self.__dict__["_vf_due"] = None
+            self._open_jobs.release()
+
+        timer = threading.Timer(delay, wake)
+        timer.daemon = True
+        timer.start()
+
+    cls._schedule_reevalutation = schedule_reevaluation
+    cls._viscous_forces_coalesced = True
+
+
+# --------------------------------------------------------------------------------------------
+# the console
+# --------------------------------------------------------------------------------------------
+
+#: Snakemake's per-job console records that a local run replaces by one line per job.
+_PER_JOB_EVENTS = ("job_info", "job_started", "job_finished", "progress", "shellcmd", "group_info")
+_PER_JOB_MESSAGES = ("Select jobs to execute...",)
+
+
+class _OneLinePerJob:
+    """A logging filter for Snakemake's logger: drops its per-job blocks (rule, input, output, log,
+    wildcards, resources, finished, progress); errors and everything else pass."""
+
+    def filter(self, record) -> bool:
+        event = str(getattr(record, "event", "") or "").lower()
+        if event.endswith(_PER_JOB_EVENTS):
+            return False
+        return record.getMessage() not in _PER_JOB_MESSAGES
+
+
+class Console:
+    """One console line per finished job (``[12/85] find_equilibrium (kernel=rpa, rs=6) 0.53 s``)
+    instead of Snakemake's dozen; the details are in each job's log.
+
+    Parameters
+    ----------
+    total : int
+        Jobs of the run (the counter's denominator).
+    """
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def install(cls, total: int) -> Console:
+        """Filter Snakemake's logger (see :class:`_OneLinePerJob`) and return the console.
+
+        Parameters
+        ----------
+        total : int
+            Jobs of the run.
+
+        Returns
+        -------
+        Console
+            The console that :meth:`finished` reports to.
+        """
+        from snakemake.logging import logger
+
+        if not any(isinstance(f, _OneLinePerJob) for f in logger.filters):
+            logger.addFilter(_OneLinePerJob())
+        return cls(total)
+
+    def finished(self, job: Job, timing: dict) -> str:
+        """Print (through Snakemake's logger) and return the line of a finished job.
+
+        Parameters
+        ----------
+        job : Job
+            The job.
+        timing : dict
+            Its timing (:func:`run`).
+
+        Returns
+        -------
+        str
+            The line.
+        """
+        from snakemake.logging import logger
+
+        with self._lock:
+            self.done += 1
+            width = len(str(self.total))
+            line = f"[{self.done:>{width}}/{self.total}] {job.describe()} {timing['wall']:.2f} s"
+        logger.info(line)
+        return line
