@@ -4,7 +4,8 @@ Fig. 4 (the vibration, V_r for the current parallel to the axis) oscillates abou
 faster than the pulse: its first row draws the envelopes (lines through the maxima and through the
 minima) wherever V_r oscillates and the curve itself elsewhere, and says so (row label and a note in
 each panel); two further rows show V_r itself for :data:`ZOOM_PERIODS` periods of the fastest
-vibration of the panel after the switch-on (t = 0) and after the switch-off (t = T).
+vibration of the panel after the switch-on (t = 0) and after the switch-off (t = T), and say so in
+their titles (:func:`zoom_title`).
 
 Every velocity axis has the tick formatter of :func:`~viscous_forces.figures.style.velocity_formatter`
 (small velocities as mantissas with a common power of ten).
@@ -266,3 +267,22 @@ def _zoom_rows(axes, datasets, kernels, rs, var, period, styles, opts):
         format_velocity_axis(ax.yaxis)
         sym = "t" if ref is not None else "t - T"
         ax.set_xlabel(f"${sym}$ ({unit}), after {name}")
+        ax.set_title(zoom_title(period * scale, unit), fontsize=opts.font_size - 1, gid="zoom_title")
+
+
+def zoom_title(period: float, unit: str) -> str:
+    """Title of a zoom row of Fig. 4: what it shows, in periods of the fastest vibration.
+
+    Parameters
+    ----------
+    period : float
+        Period of the fastest vibration of the panel (:func:`zoom_period`), in ``unit``.
+    unit : str
+        Time unit of the row (``"fs"`` or ``"a.u."``).
+
+    Returns
+    -------
+    str
+        E.g. ``"zoom: 6 fastest periods (104 fs each)"`` (the x label names the switching).
+    """
+    return f"zoom: {ZOOM_PERIODS:g} fastest periods ({period:.3g} {unit} each)"
