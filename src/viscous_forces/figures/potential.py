@@ -64,7 +64,7 @@ def potential_window(datasets: Sequence[xr.Dataset], unit_scale: float = 1e3) ->
     Parameters
     ----------
     datasets : sequence of xarray.Dataset
-        Outputs of :func:`viscous_forces.stages.equilibrium.find_equilibrium` (``U`` in Ha, ``F`` in
+        Outputs of :func:`viscous_forces.stages.equilibrium.compute_equilibrium` (``U`` in Ha, ``F`` in
         Ha/bohr on ``d`` in bohr, ``d_eq``).
     unit_scale : float
         Factor applied to U and F (as in :func:`plot_potential`).
