@@ -263,6 +263,22 @@ def test_small_velocities_get_a_common_power_of_ten(tmp_path):
     assert r"\times" in offset and "10^{" in offset  # a common factor such as x10^-5 at the top
 
 
+def test_every_figure_axis_writes_small_numbers_with_a_power_of_ten():
+    import matplotlib.pyplot as plt
+
+    from viscous_forces.figures.style import PlotOptions, rc
+
+    with plt.rc_context(rc(PlotOptions())):
+        fig, ax = plt.subplots()
+        ax.plot([0.0, 1.0, 2.0], [0.0, 1.5e-4, 3e-4])
+        fig.canvas.draw()
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        offset = ax.yaxis.get_offset_text().get_text()
+    plt.close(fig)
+    assert labels and not any("0.000" in s for s in labels), labels
+    assert r"\times" in offset and "10^{" in offset
+
+
 def test_sci_tex_writes_numbers_as_the_axes_do():
     from viscous_forces.figures.style import sci_tex
 

@@ -112,7 +112,8 @@ def rc(opts: PlotOptions) -> dict:
     -------
     dict
         rc parameters for ``matplotlib.pyplot.rc_context``: font sizes, inward ticks on all sides,
-        standard bounding box, TrueType fonts in PDFs.
+        standard bounding box, TrueType fonts in PDFs, and on every axis the tick convention of
+        :func:`velocity_formatter` (a common power of ten in math text outside :data:`POWER_LIMITS`).
     """
     return {
         "font.size": opts.font_size,
@@ -124,6 +125,8 @@ def rc(opts: PlotOptions) -> dict:
         "ytick.right": True,
         "savefig.bbox": "standard",  # layout is done by tight_layout; "tight" would draw twice
         "pdf.fonttype": 42,
+        "axes.formatter.use_mathtext": True,
+        "axes.formatter.limits": list(POWER_LIMITS),
     }
 
 
