@@ -14,6 +14,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import ScalarFormatter
 
 from .. import units
 from ..constants import AU_TIME_PS
@@ -26,6 +28,9 @@ DEFAULT_COLORS = {"rmcp07": "#0072B2", "mcp07": "#D55E00", "rpa": "#000000", "al
 #: orange, sky blue, yellow).
 EXTRA_COLORS = ("#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 EXTRA_STYLES = ((0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 2)))
+#: Orders of magnitude (powers of ten) outside which velocity axes and the numbers written in the
+#: figures switch to scientific notation: 10^-2 and below, 10^3 and above.
+POWER_LIMITS = (-2, 3)
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,8 @@ def rc(opts: PlotOptions) -> dict:
     -------
     dict
         rc parameters for ``matplotlib.pyplot.rc_context``: font sizes, inward ticks on all sides,
-        standard bounding box, TrueType fonts in PDFs.
+        standard bounding box, TrueType fonts in PDFs, and on every axis the tick convention of
+        :func:`velocity_formatter` (a common power of ten in math text outside :data:`POWER_LIMITS`).
     """
     return {
         "font.size": opts.font_size,
@@ -119,6 +125,8 @@ def rc(opts: PlotOptions) -> dict:
         "ytick.right": True,
         "savefig.bbox": "standard",  # layout is done by tight_layout; "tight" would draw twice
         "pdf.fonttype": 42,
+        "axes.formatter.use_mathtext": True,
+        "axes.formatter.limits": list(POWER_LIMITS),
     }
 
 
@@ -193,3 +201,58 @@ def time_axis(opts: PlotOptions) -> tuple[float, str]:
     if opts.time_unit == "ps":
         return AU_TIME_PS, "time $t$ (ps)"
     return 1e-5, r"time $t$ ($10^5$ a.u.)"
+
+
+def velocity_formatter() -> ScalarFormatter:
+    """Tick formatter of every velocity axis: scientific notation with a math-text exponent label.
+
+    Returns
+    -------
+    matplotlib.ticker.ScalarFormatter
+        With ``useMathText=True`` and power limits :data:`POWER_LIMITS`: values of order 1e-2 and
+        below (or 1e3 and above) are labelled by their mantissas and a common factor such as
+        :math:`\\times 10^{-4}` at the top of the axis, never as ``0.00010``.
+    """
+    formatter = ScalarFormatter(useMathText=True)
+    formatter.set_powerlimits(POWER_LIMITS)
+    return formatter
+
+
+def format_velocity_axis(axis) -> None:
+    """Give ``axis`` (e.g. ``ax.yaxis``) the tick formatter of the velocity axes.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        The axis that carries a velocity (in units of j0/n).
+    """
+    axis.set_major_formatter(velocity_formatter())
+
+
+def sci_tex(value: float, digits: int = 2) -> str:
+    """A number for math text, in scientific notation outside :data:`POWER_LIMITS`, as on the axes.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    str
+        Math-text body without dollar signs: ``"2{\\times}10^{-4}"`` for 2e-4, ``"0.35"`` for 0.35,
+        ``"10^{4}"`` for 1e4 (a mantissa of 1 is left out).
+    """
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    exponent = int(np.floor(np.log10(abs(value))))
+    mantissa = float(f"{value / 10.0**exponent:.{digits - 1}f}")
+    if abs(mantissa) >= 10:  # rounding carried into the next decade
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if POWER_LIMITS[0] < exponent < POWER_LIMITS[1]:
+        return f"{float(f'{value:.{digits}g}'):g}"
+    if mantissa == 1:
+        return f"10^{{{exponent}}}"
+    return f"{mantissa:g}{{\\times}}10^{{{exponent}}}"

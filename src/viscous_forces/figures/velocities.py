@@ -2,8 +2,13 @@
 
 Fig. 4 (the vibration, V_r for the current parallel to the axis) oscillates about a hundred times
 faster than the pulse: its first row draws the envelopes (lines through the maxima and through the
-minima) wherever V_r oscillates and the curve itself elsewhere; two further rows show V_r itself
-for a few vibration periods after the switch-on (t = 0) and after the switch-off (t = T).
+minima) wherever V_r oscillates and the curve itself elsewhere, and says so (row label and a note in
+each panel); two further rows show V_r itself for :data:`ZOOM_PERIODS` periods of the fastest
+vibration of the panel after the switch-on (t = 0) and after the switch-off (t = T), and say so in
+their titles (:func:`zoom_title`).
+
+Every velocity axis has the tick formatter of :func:`~viscous_forces.figures.style.velocity_formatter`
+(small velocities as mantissas with a common power of ten).
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ import numpy as np
 import xarray as xr
 
 from . import FIGURE_QUANTITIES
-from .style import PlotOptions, rc, save, time_axis
+from .style import PlotOptions, format_velocity_axis, rc, save, time_axis
 
 #: An oscillation is a run of at least MIN_MAXIMA local maxima, none further from the next than
 #: GAP_FACTOR times their median spacing, whose peak-to-peak height reaches MIN_HEIGHT of max |v|.
 MIN_MAXIMA, GAP_FACTOR, MIN_HEIGHT = 8, 3.0, 0.05
-#: The zoom rows of Fig. 4 span this many periods of the slowest vibration of the panel.
+#: The zoom rows of Fig. 4 show this many periods of the fastest vibration of the panel after each
+#: switching (and half a period before it); slower vibrations of the panel show fewer.
 ZOOM_PERIODS = 6.0
+#: Text of the top row of Fig. 4 where it draws envelopes (row label and note in the panels).
+ENVELOPE_LABEL = "envelopes"
 
 
 def _extrema(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,8 +169,7 @@ def plot_velocities(
     periods = {}
     if figure == 4:
         for rs in rs_values:
-            found = [oscillations(datasets[k, rs]["time"].values, datasets[k, rs][var].values)[1] for k in kernels]
-            periods[rs] = np.nanmax(found) if np.any(np.isfinite(found)) else np.nan
+            periods[rs] = zoom_period([datasets[k, rs] for k in kernels], var)
     zoom = figure == 4 and any(np.isfinite(p) for p in periods.values())
     n_rows = 3 if zoom else 1
     with plt.rc_context(rc(opts)):
@@ -174,15 +181,17 @@ def plot_velocities(
             gridspec_kw={"height_ratios": [1.25] + [1] * (n_rows - 1)},
             layout="constrained",
         )
+        enveloped = False
         for col, rs in enumerate(rs_values):
             ax = axes[0, col]
             vmax = 0.0
+            drawn = False
             for k in kernels:
                 ds = datasets[k, rs]
                 t, v = ds["time"].values, ds[var].values
                 label = ds.attrs.get("kernel_label", k)
                 if figure == 4:
-                    _draw_envelopes(ax, t, v, scale, styles[k], label)
+                    drawn |= np.isfinite(_draw_envelopes(ax, t, v, scale, styles[k], label))
                 else:
                     ax.plot(t * scale, v, label=label, **styles[k])
                 vmax = max(vmax, float(np.max(np.abs(v))))
@@ -190,6 +199,15 @@ def plot_velocities(
             ax.axhline(0.0, color="0.75", lw=0.5, zorder=0)
             ax.set_title(rf"$r_s$ = {rs:g} a.u.")
             ax.set_xlabel(xlabel)
+            format_velocity_axis(ax.yaxis)
+            if drawn:  # say that the top row shows envelopes, not V_r itself, in a band above the curves
+                enveloped = True
+                lo, hi = ax.get_ylim()
+                ax.set_ylim(lo, hi + 0.22 * (hi - lo))
+                ax.text(
+                    0.5, 0.975, f"{ENVELOPE_LABEL}: lines through\nthe maxima and the minima", transform=ax.transAxes,
+                    ha="center", va="top", fontsize=opts.font_size - 2, color="0.3", gid="envelope_note",
+                )  # fmt: skip
             if zoom and np.isfinite(periods[rs]):
                 _zoom_rows(axes[1:, col], datasets, kernels, rs, var, periods[rs], styles, opts)
             elif zoom:
@@ -198,6 +216,8 @@ def plot_velocities(
         sym = r"$V_c$" if var == "v_cm" else r"$V_r$"
         for row in range(n_rows):
             axes[row, 0].set_ylabel(f"{sym} ($j_0/\\bar n$)")
+        if enveloped:
+            axes[0, 0].set_ylabel(f"{sym} {ENVELOPE_LABEL} ($j_0/\\bar n$)")
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), frameon=False)
         what = (
@@ -206,6 +226,27 @@ def plot_velocities(
         fig.suptitle(f"Fig. {figure}: {what} velocity, current {geometry} to the axis", fontsize=opts.font_size)
         save(fig, paths, opts.dpi)
     return fig
+
+
+def zoom_period(datasets: Sequence[xr.Dataset], var: str = "v_rel") -> float:
+    """Period of the fastest vibration among the curves of one panel: the time unit of its zoom windows.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        The velocity datasets drawn in the panel (one per kernel), ``var`` on ``time`` (a.u.).
+    var : str
+        The velocity variable.
+
+    Returns
+    -------
+    float
+        The shortest of the curves' periods found by :func:`oscillations` (a.u. of time); NaN if no
+        curve oscillates.  The zoom rows of Fig. 4 span :data:`ZOOM_PERIODS` of it after each
+        switching, so no curve shows more than that many periods.
+    """
+    found = [oscillations(ds["time"].values, ds[var].values)[1] for ds in datasets]
+    return float(np.nanmin(found)) if np.any(np.isfinite(found)) else float("nan")
 
 
 def _zoom_rows(axes, datasets, kernels, rs, var, period, styles, opts):
@@ -223,5 +264,25 @@ def _zoom_rows(axes, datasets, kernels, rs, var, period, styles, opts):
         ax.axhline(0.0, color="0.75", lw=0.5, zorder=0)
         ax.axvline(0.0, color="0.45", lw=0.9, ls=(0, (2, 2)))
         ax.set_xlim(-0.5 * period * scale, ZOOM_PERIODS * period * scale)
+        format_velocity_axis(ax.yaxis)
         sym = "t" if ref is not None else "t - T"
         ax.set_xlabel(f"${sym}$ ({unit}), after {name}")
+        ax.set_title(zoom_title(period * scale, unit), fontsize=opts.font_size - 1, gid="zoom_title")
+
+
+def zoom_title(period: float, unit: str) -> str:
+    """Title of a zoom row of Fig. 4: what it shows, in periods of the fastest vibration.
+
+    Parameters
+    ----------
+    period : float
+        Period of the fastest vibration of the panel (:func:`zoom_period`), in ``unit``.
+    unit : str
+        Time unit of the row (``"fs"`` or ``"a.u."``).
+
+    Returns
+    -------
+    str
+        E.g. ``"zoom: 6 fastest periods (104 fs each)"`` (the x label names the switching).
+    """
+    return f"zoom: {ZOOM_PERIODS:g} fastest periods ({period:.3g} {unit} each)"
