@@ -286,7 +286,7 @@ def test_bad_cluster_entries():
 def test_motion_plane_orientation(presets):
     """The pair and the chain lie along the first plotting axis; the equilateral triangle, which has no
     longest extent, is shown with the current along the first axis, the same way in every panel."""
-    from viscous_forces.figures.cluster import motion_plane
+    from viscous_forces.figures.cluster_frame import motion_plane
 
     for name, ds in presets.items():
         plane = motion_plane(ds)

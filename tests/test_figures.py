@@ -96,7 +96,7 @@ def _nuclei(ax):
 
 
 def test_cluster_nuclei_are_labelled_by_species(tmp_path):
-    from viscous_forces.figures.cluster import nucleus_labels, species_label
+    from viscous_forces.figures.cluster_frame import nucleus_labels, species_label
 
     fig = plot_cluster_paths([_hd()], [tmp_path / "hd.png"])
     assert sorted(t.get_text() for t in _texts(fig, "nucleus_label")) == ["D", "H"]
@@ -106,7 +106,7 @@ def test_cluster_nuclei_are_labelled_by_species(tmp_path):
 
 
 def test_cluster_paths_carry_a_scale_bar_and_the_magnification(tmp_path):
-    from viscous_forces.figures.cluster import internal_motion, path_scale, scale_texts
+    from viscous_forces.figures.cluster_frame import internal_motion, path_scale, scale_texts
 
     ds = _hd()
     fig = plot_cluster_paths([ds], [tmp_path / "hd.png"])
@@ -147,7 +147,7 @@ def test_one_geometry_is_drawn_alike_in_every_panel(tmp_path, mirror):
 def test_animation_is_wide_enough_with_every_text_on_the_canvas(tmp_path):
     from PIL import Image
 
-    from viscous_forces.figures.cluster import animate_cluster, animation_figure
+    from viscous_forces.figures.animation import animate_cluster, animation_figure
 
     ds = _h3_linear("rpa")
     path = tmp_path / "h3.gif"

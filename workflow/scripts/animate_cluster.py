@@ -2,7 +2,7 @@
 
 import time
 
-from viscous_forces.figures.cluster import animate_cluster
+from viscous_forces.figures.animation import animate_cluster
 from viscous_forces.figures.style import PlotOptions
 from viscous_forces.io import read_result
 from viscous_forces.logs import log_path, script_logger
