@@ -40,9 +40,12 @@ __all__ = [
 _EDGE_REL, _EDGE_ABS = 1e-9, 1e-14
 #: Bisection stops when the bracket is below this many ulps of the root (or after _MAX_BISECT steps).
 _BISECT_ULPS, _MAX_BISECT = 4.0, 200
-#: Relative step of the finite-difference derivative of Re eps~ at the plasmon, and its largest
-#: fraction of the distance to the continuum edge (where Re eps~ has an x ln x singularity).
-_FD_REL, _FD_GAP = 1e-4, 0.125
+#: :func:`_dF_du_above`: the series is summed for u - z > _SERIES_A, with _N_SERIES_D terms (truncation
+#: error < 8^-(2 N) relative).
+_SERIES_A, _N_SERIES_D = 8.0, 14
+#: The minimum of the phase velocity: points per zoom round and rounds (each narrows the bracket by
+#: (_ZOOM_POINTS - 1)/2 = 16; 12 rounds: 1e-14 of k_c).
+_ZOOM_POINTS, _ZOOM_ROUNDS = 33, 12
 
 
 def _setup(rs, kernel, params):
@@ -120,6 +123,38 @@ def plasmon_frequency(q, rs: float, kernel: str = "rpa", params: Mapping | None 
     return _plasmon_frequency(q, gas, kern, p)
 
 
+def _dF_du_above(z, u):
+    r""":math:`\partial\,\mathrm{Re}F/\partial u` of the Lindhard function above the continuum (u > z + 1).
+
+    From :math:`\mathrm{Re}F = [g(\nu_-) + g(\nu_+)]/8z` (:mod:`viscous_forces.core.lindhard`, Lindhard 1954),
+    :math:`g'(x) = 4 - 2x\ln|(x+1)/(x-1)|`, so :math:`\partial_u\mathrm{Re}F = [h(a) - h(b)]/4z` with
+    :math:`h(x) = x\ln|(x+1)/(x-1)|`, :math:`a = u - z`, :math:`b = u + z`.  Where both are large
+    (:math:`a >` :data:`_SERIES_A`) the difference cancels; there
+    :math:`h(x) = 2\sum_{k\ge0}x^{-2k}/(2k+1)` and :math:`a^{-2k} - b^{-2k} = (x - y)\sum_{j<k}x^{k-1-j}y^j`
+    with :math:`x - y = 4uz/(ab)^2` are summed without cancellation.
+    """
+    z, u = np.broadcast_arrays(np.asarray(z, float), np.asarray(u, float))
+    a, b = u - z, u + z
+    out = np.empty(z.shape)
+    big = a > _SERIES_A
+    s = ~big
+    if s.any():
+        h = lambda x: x * np.log((x + 1.0) / (x - 1.0))  # noqa: E731
+        out[s] = (h(a[s]) - h(b[s])) / (4.0 * z[s])
+    if big.any():
+        x, y = 1.0 / a[big] ** 2, 1.0 / b[big] ** 2
+        x_minus_y = 4.0 * u[big] * z[big] * x * y
+        power_sum = np.zeros(x.shape)  # sum_{j<k} x^(k-1-j) y^j, built up k by k
+        y_k = np.ones(x.shape)
+        total = np.zeros(x.shape)
+        for k in range(1, _N_SERIES_D + 1):
+            power_sum = x * power_sum + y_k
+            y_k = y_k * y
+            total += 2.0 / (2 * k + 1) * power_sum
+        out[big] = x_minus_y * total / (4.0 * z[big])
+    return out
+
+
 def _plasmon_weight(q, gas, kern, p):
     q = np.asarray(q, dtype=float)
     w = _plasmon_frequency(q, gas, kern, p)
@@ -127,11 +162,11 @@ def _plasmon_weight(q, gas, kern, p):
     ok = np.isfinite(w)
     if ok.any():
         qo, wo = q[ok], w[ok]
-        gap = wo - (qo * gas.kF + 0.5 * qo * qo)
-        h = np.minimum(_FD_REL * wo, _FD_GAP * gap)
-        d = [_re_eps(qo, wo + s * h, gas, kern, p) for s in (-2.0, -1.0, 1.0, 2.0)]
-        slope = (8.0 * (d[2] - d[1]) - (d[3] - d[0])) / (12.0 * h)  # 4th-order central difference
-        chi_s = lindhard(qo, wo, gas.kF).real
+        kF = gas.kF
+        # static kernel: d eps~/d omega = -(4 pi/q^2 + f_xc(q)) d chi_s/d omega, d chi_s/d omega = -dF/du/(pi^2 q)
+        coupling = 4.0 * np.pi / (qo * qo) + kern(qo, 0.0, gas.rs, **p).real
+        slope = coupling * _dF_du_above(qo / (2.0 * kF), wo / (qo * kF)) / (np.pi**2 * qo)
+        chi_s = lindhard(qo, wo, kF).real
         weight[ok] = np.pi * wo * (4.0 * np.pi / (qo * qo)) * chi_s / np.abs(slope)
     return w, weight
 
@@ -149,9 +184,10 @@ def plasmon_weight(q, rs: float, kernel: str = "rpa", params: Mapping | None = N
         = \frac{\pi\,\omega_{pl}\,(4\pi/q^2)\,\chi_s(q,\omega_{pl})}{|\partial_\omega\tilde\varepsilon|}
         = \frac{\pi\,\omega_{pl}\,(4\pi/q^2)}{(4\pi/q^2 + f_{xc})\,|\partial_\omega\tilde\varepsilon|}
 
-    (docs/theory.md, "Stopping power", "Plasmon pole").  :math:`\partial_\omega\tilde\varepsilon` is a
-    4th-order central difference of :func:`viscous_forces.core.dyson.dielectric` with step
-    :math:`\min(10^{-4}\omega_{pl}, \mathrm{gap}/8)` (gap: distance to the continuum edge).
+    (docs/theory.md, "Stopping power", "Plasmon pole").  :math:`\partial_\omega\tilde\varepsilon =
+    -(4\pi/q^2 + f_{xc})\,\partial_\omega\chi_s` in closed form (the derivative of the Lindhard function
+    above the continuum, Lindhard 1954), exact up to the continuum edge, where it diverges
+    logarithmically and :math:`W \to 0`.
 
     Parameters
     ----------
@@ -211,8 +247,6 @@ class PlasmonThreshold:
 
 
 def _threshold(gas, kern, p) -> PlasmonThreshold:
-    from scipy.optimize import brentq, minimize_scalar  # lazy: only the threshold needs them
-
     kF = gas.kF
 
     def edge(q):
@@ -225,17 +259,19 @@ def _threshold(gas, kern, p) -> PlasmonThreshold:
     if up.size == 0:
         raise ValueError(f"no plasmon above the continuum below 4 kF (kernel {kern.name}, rs = {gas.rs})")
     i = up[0]
-    k_c = brentq(lambda x: float(edge(x)[0]), q[i], q[i + 1], xtol=1e-15 * kF, rtol=1e-15)
+    k_c = float(_bisect(edge, q[i : i + 1], q[i + 1 : i + 2])[0])
     omega_c = k_c * kF + 0.5 * k_c * k_c
     u_c = kF + 0.5 * k_c
 
-    def phase(x):
-        w = float(_plasmon_frequency(np.array([x]), gas, kern, p)[0])
-        return w / x if np.isfinite(w) else np.inf
-
-    lo = 0.5 * k_c
-    res = minimize_scalar(phase, bounds=(lo, k_c * (1 - 1e-12)), method="bounded", options={"xatol": 1e-10 * k_c})
-    k_m, u_min = float(res.x), float(res.fun)
+    # the smallest phase velocity omega_pl(k)/k on [k_c/2, k_c): a grid of _ZOOM_POINTS phase velocities
+    # (one vectorised bisection), zoomed _ZOOM_ROUNDS times onto the grid minimum and its neighbours
+    lo, hi = 0.5 * k_c, k_c * (1 - 1e-12)
+    for _ in range(_ZOOM_ROUNDS):
+        x = np.linspace(lo, hi, _ZOOM_POINTS)
+        phase = np.nan_to_num(_plasmon_frequency(x, gas, kern, p) / x, nan=np.inf)
+        j = int(np.argmin(phase))
+        lo, hi = x[max(j - 1, 0)], x[min(j + 1, x.size - 1)]
+    k_m, u_min = float(x[j]), float(phase[j])
     if not (np.isfinite(u_min) and u_min < u_c):
         k_m, u_min = k_c, u_c
     return PlasmonThreshold(k_c=k_c, omega_c=omega_c, u_c=u_c, k_m=k_m, u_min=u_min)
@@ -245,9 +281,9 @@ def plasmon_threshold(rs: float, kernel: str = "rpa", params: Mapping | None = N
     r"""The plasmon's meeting point with the continuum and the threshold velocity of plasmon excitation.
 
     :math:`k_c` is the zero of :math:`\mathrm{Re}\,\tilde\varepsilon` along the upper continuum edge (the
-    first sign change from - to + on :math:`(0, 4k_F]`, refined by Brent's method); the phase velocity
+    first sign change from - to + on :math:`(0, 4k_F]`, refined by bisection); the phase velocity
     :math:`\omega_{pl}(k)/k` falls from infinity at :math:`k \to 0` to its minimum :math:`u_{min}` at
-    :math:`k_m \le k_c` (bounded Brent minimisation on :math:`[k_c/2, k_c]`) and rises again to
+    :math:`k_m \le k_c` (a grid search on :math:`[k_c/2, k_c]` zoomed onto its minimum) and rises again to
     :math:`u_c = k_F + k_c/2` at :math:`k_c` (docs/theory.md, "Stopping power").  A charge slower than
     :math:`u_{min}` cannot excite the plasmon.
 
