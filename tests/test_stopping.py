@@ -255,5 +255,5 @@ def test_stopping_defaults_and_memory_estimate():
     del cfg["stopping"]
     validate(cfg, SCHEMA)
     assert cfg["stopping"] == {"v_min": 0.01, "v_max": 20.0, "points": 240, "Z": 1.0}
-    # measured peak RSS of one job (default settings): <= 226 MB
-    assert 226e6 <= job_bytes("compute_stopping", cfg) <= 2 * 226e6
+    # measured peak RSS of one job (default settings, forked from the job server): <= 246 MiB = 258 MB
+    assert 258e6 <= job_bytes("compute_stopping", cfg) <= 2 * 258e6

@@ -39,8 +39,8 @@ MAP_RULE = (150, 130)
 #: simulate_cluster: (fixed MB, MB per nucleus).  Measured peak RSS 287 MB for three nuclei at r_s = 10
 #: (paper grids, 25 170 times, 2 600 frequencies), 176 MB for the diatomic's compute_velocity.
 CLUSTER_RULE = (150, 60)
-#: compute_stopping: (fixed MB, bytes per velocity of the stopping grid).  Measured peak RSS 190-226 MB for the
-#: default 240 velocities (r_s = 2-10, all kernels, the kernel table included); the quadrature works in
+#: compute_stopping: (fixed MB, bytes per velocity of the stopping grid).  Measured peak RSS 211-246 MiB (<= 258 MB)
+#: for the default 240 velocities (r_s = 2-10, every kernel, jobs forked from the job server); the quadrature works in
 #: chunks (core.loss), so only the velocity arrays grow with ``stopping.points``.
 STOPPING_RULE = (300, 20_000)
 #: Rules whose memory does not grow with the grids (figures, tables, pulse, velocities), MB.

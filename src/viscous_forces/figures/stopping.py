@@ -75,7 +75,7 @@ def plot_stopping(datasets: Sequence[xr.Dataset], paths: Sequence[str], opts=Non
             ds = next(iter(dss.values()))
             x = ds["v_over_vF"].values
             fast = x >= BETHE_FROM
-            top.plot(x[fast], ds["bethe"].values[fast], color="0.45", lw=1.0, ls=(0, (6, 3)), zorder=1)
+            top.plot(x[fast], ds["bethe"].values[fast], color="0.5", lw=1.1, ls=(0, (5, 3)), zorder=3)
             top.set_xscale("log")
             top.set_yscale("log")
             smax = max(float(d["stopping"].max()) for d in dss.values())
@@ -95,18 +95,19 @@ def plot_stopping(datasets: Sequence[xr.Dataset], paths: Sequence[str], opts=Non
         handles, labels = axes[0, 0].get_legend_handles_labels()
         handles += [
             plt.Line2D([], [], color="0.3", lw=0.6, ls=(0, (1, 1.5))),
-            plt.Line2D([], [], color="0.45", lw=1.0, ls=(0, (6, 3))),
+            plt.Line2D([], [], color="0.5", lw=1.1, ls=(0, (5, 3))),
         ]
         labels += [r"$Z^2Q_0v$ (slow ion)", "Bethe (fast ion)"]
         fig.legend(
             handles, labels, loc="upper center", ncol=len(labels), frameon=False, fontsize=opts.font_size - 1,
-            bbox_to_anchor=(0.5, 1.0), handlelength=2.6,
+            bbox_to_anchor=(0.5, 0.965), handlelength=2.6,
         )  # fmt: skip
         fig.suptitle(
             f"Linear-response stopping power of a point charge {z_text} in the electron gas",
             fontsize=opts.font_size,
-            y=0.94,
+            y=0.995,
+            va="top",
         )
-        fig.tight_layout(rect=(0, 0, 1, 0.9))
+        fig.tight_layout(rect=(0, 0, 1, 0.945))
         save(fig, paths, opts.dpi)
     return fig
