@@ -6,7 +6,8 @@
 #
 # Stages (one rule file each, outputs under results/<stage>/):
 #   tabulate_kernel -> compute_chi -> find_equilibrium -> solve_response -> compute_velocity
-#   derive_pulse (pulse length per rs), figures, tables, analyses; clusters of nuclei (`snakemake clusters`).
+#   derive_pulse (pulse length per rs), figures, tables, analyses; clusters of nuclei (`snakemake clusters`);
+#   the stopping power S(v) of an ion for every kernel (`snakemake stopping`).
 # Each rule's code inputs are the package modules its script imports (workflow/rules/common.smk).
 
 
@@ -26,6 +27,7 @@ include: "workflow/rules/velocity.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/cluster.smk"
+include: "workflow/rules/stopping.smk"
 include: "workflow/rules/analysis.smk"
 
 

@@ -7,7 +7,7 @@ in-job compute, overhead share and the ratio R to 37 bare start-ups; (2) the sam
 the workflow of the commit before the job server (one interpreter per job); (3) the cold
 ``everything`` run, the no-op rerun and the rerun after changing one rMCP07 parameter; (4) the
 scaling table: cold runs of 1, 3, 9 and 27 (kernel, r_s) chains and the fit wall = fixed +
-per-chain x chains; (5) chi^h and J-integral throughput against naive baselines; (6) peak memory
+per-chain x chains; (5) chi^h and J-integral throughput against naive baselines, one stopping-power job; (6) peak memory
 of a job and the size of results/.  Workflow runs use temporary directories; the checkout's
 results/ and .snakemake/ are never touched.
 """
@@ -40,6 +40,7 @@ TARGET_SCALING = 1.3
 TARGET_NOOP_S = 5.0
 TARGET_CHI_RATE = 1e7
 TARGET_RSS_MIB = 2048.0
+TARGET_STOPPING_S = 5.0
 TARGET_RESULTS_MB = 300.0
 #: The scaling runs: (kernel, r_s) chains -> (kernels, r_s values).
 KERNELS = ["rmcp07", "mcp07", "rpa"]
@@ -256,7 +257,16 @@ def throughput_rows(table: Table) -> None:
         f"{j['ratio']:.0f}x (quad extrapolated from {j['subset']} frequencies; "
         f"agree to {j['max_rel_diff']:.0e} of |J0|)",
     )
-    table.data["throughput"] = {"chi": c, "j": j}
+    s = throughput.stopping_job()
+    table.add(
+        "5",
+        f"Stopping power, one compute_stopping job ({s['kernel']}, rs = {s['rs']:g}, {s['points']} velocities), "
+        "1 core, best of 3",
+        f"{s['time_s']:.2f} s (peak RSS {s['rss_bytes'] / 1e6:.0f} MB, estimate {s['estimate_bytes'] / 1e6:.0f} MB)",
+        f"<= {TARGET_STOPPING_S:.0f} s, RSS <= estimate",
+        s["time_s"] <= TARGET_STOPPING_S and s["rss_bytes"] <= s["estimate_bytes"],
+    )
+    table.data["throughput"] = {"chi": c, "j": j, "stopping": s}
 
 
 def main() -> int:

@@ -116,3 +116,50 @@ def j_throughput(rs: float = 6.0, kernel: str = "rmcp07", every: int = 4, epsrel
         "max_rel_diff": worst,
         "subset": len(subset),
     }
+
+
+#: The stopping-power job measured: the slowest kernel (rMCP07, whose damped plasmon is resolved) at the
+#: paper's r_s where it costs most, default settings (240 velocities, 0.01-20 v_F).
+STOPPING_CASE = ("rmcp07", 10.0)
+
+_STOPPING_CHILD = """
+import json, resource, sys, time
+from viscous_forces.stages.kernel import tabulate_kernel
+from viscous_forces.stages.stopping import compute_stopping
+table = tabulate_kernel({rs!r}, {kernel!r})
+compute_stopping(tabulate_kernel(2.0, "rpa"), 0.01, 2.0, 20)  # warm caches and lazy imports
+best = float("inf")
+for _ in range(3):
+    t0 = time.perf_counter()
+    ds = compute_stopping(table)
+    best = min(best, time.perf_counter() - t0)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"time_s": best, "rss_bytes": rss, "points": ds.sizes["v"]}}))
+"""
+
+
+def stopping_job() -> dict:
+    """One compute_stopping job (default settings) in a fresh one-thread interpreter: best of 3 wall times
+    of the stage function and the interpreter's peak RSS, with the workflow's memory estimate."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from viscous_forces.config import load_schema, validate
+    from viscous_forces.resources import job_bytes
+
+    kernel, rs = STOPPING_CASE
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", _STOPPING_CHILD.format(kernel=kernel, rs=rs)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    cfg = validate(
+        yaml.safe_load((repo / "config.yaml").read_text()), load_schema(repo / "workflow/schemas/config.schema.yaml")
+    )
+    return {"kernel": kernel, "rs": rs, **res, "estimate_bytes": job_bytes("compute_stopping", cfg)}

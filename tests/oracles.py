@@ -16,11 +16,13 @@ docs/theory.md.  Hartree atomic units.
 
 from __future__ import annotations
 
+import cmath
+import math
 import warnings
 
 import numpy as np
 from scipy import integrate, special
-from scipy.optimize import brentq
+from scipy.optimize import brentq, minimize_scalar
 
 from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.kernels import get_kernel
@@ -484,3 +486,98 @@ def cluster_newton(omega, Z, M, R, e, jt0, jt_pair, hessian, sigma=1.0):
             rhs[sa] += Z[a] * Z[g] * J @ u
     A += hessian
     return (-1j * omega * np.linalg.solve(A, rhs)).reshape(N, 3)
+
+
+# --------------------------------------------------------------------------------------------
+# Stopping power (docs/theory.md, "Stopping power"): the RPA by nested adaptive quadrature
+# --------------------------------------------------------------------------------------------
+
+
+def _rpa_above_continuum(q, omega, kF):
+    r"""RPA :math:`\varepsilon(q,\omega)` and :math:`\partial_\omega\varepsilon` above the continuum, closed form.
+
+    There :math:`\chi_s = -(k_F/\pi^2)F(z, u)` is real, :math:`F = 1/2 + (1/8z)\sum_\pm(1 - \nu_\pm^2)
+    \ln[(\nu_\pm + 1)/(\nu_\pm - 1)]`, :math:`\nu_\pm = z \mp u`, :math:`z = q/2k_F`, :math:`u = \omega/qk_F`
+    (Lindhard 1954), and :math:`\partial F/\partial u = (1/4z)[\nu_+\ln(\ldots)_+ - \nu_-\ln(\ldots)_-]`
+    (the derivative of :math:`(1 - \nu^2)\ln[(\nu+1)/(\nu-1)]` is :math:`-2\nu\ln[\ldots] + 2`; the 2s cancel).
+    """
+    z = q / (2 * kF)
+    u = omega / (q * kF)
+    nm, npl = z - u, z + u
+    lm, lp = np.log((nm + 1) / (nm - 1)), np.log((npl + 1) / (npl - 1))
+    F = 0.5 + ((1 - nm * nm) * lm + (1 - npl * npl) * lp) / (8 * z)
+    dF_du = (nm * lm - npl * lp) / (4 * z)
+    v = 4 * np.pi / q**2
+    eps = 1 + v * kF / np.pi**2 * F
+    deps = v * kF / np.pi**2 * dF_du / (q * kF)
+    return eps, deps
+
+
+def rpa_plasmon(q, rs):
+    r"""RPA plasmon :math:`\omega_{pl}(q)` (Brent on the closed form above the continuum) and its weight
+    :math:`W = \int\omega\,\mathrm{Im}[-1/\varepsilon]\,d\omega = \pi\omega_{pl}/\partial_\omega\varepsilon` (the
+    residue of :math:`-1/\varepsilon` at its pole; :math:`(4\pi/q^2)\chi_s = 1` there), (NaN, NaN) once the
+    plasmon has entered the continuum."""
+    gas = ElectronGas(rs)
+    kF = gas.kF
+    lo = (q * kF + q * q / 2) * (1 + 1e-12)
+    hi = 10 * gas.omega_p + q * kF + q * q
+    if not (_rpa_above_continuum(q, lo, kF)[0] < 0 < _rpa_above_continuum(q, hi, kF)[0]):
+        return np.nan, np.nan
+    w = brentq(lambda x: _rpa_above_continuum(q, x, kF)[0], lo, hi, xtol=1e-15, rtol=1e-15)
+    return w, np.pi * w / _rpa_above_continuum(q, w, kF)[1]
+
+
+def rpa_stopping(v, rs, Z=1.0, epsrel=1e-10):
+    r"""RPA stopping power (Ha/bohr) by nested adaptive quadrature of the Lindhard double integral.
+
+    :math:`S = (2Z^2/\pi v^2)\int_0^\infty dk/k\int_0^{kv}d\omega\,\omega\,\mathrm{Im}[-1/\varepsilon]`: the
+    particle-hole continuum by ``quad`` in omega inside ``quad`` in k, with the complex-log Lindhard function
+    (:func:`lindhard_complex_log`); the plasmon as its residue :func:`rpa_plasmon` integrated in k over the
+    interval where :math:`\omega_{pl}(k) < kv` (its ends found by Brent on a scan).  Returns (continuum,
+    plasmon).
+    """
+    gas = ElectronGas(rs)
+    kF = gas.kF
+
+    def loss(k, w):  # -Im 1/eps = -(4 pi/k^2) Im chi^h, chi_s of lindhard_complex_log in scalar cmath (fast)
+        z, u = k / (2 * kF), complex(w / (k * kF), 1e-14)
+        F = 0.5 + sum((1 - nu * nu) * cmath.log((nu + 1) / (nu - 1)) for nu in (z - u, z + u)) / (8 * z)
+        vchi_s = -(4 * math.pi / (k * k)) * kF / math.pi**2 * F
+        return -(vchi_s / (1 - vchi_s)).imag
+
+    def inner(k):
+        top = min(k * v, k * kF + k * k / 2)
+        bottom = max(0.0, k * k / 2 - k * kF)
+        if top <= bottom:
+            return 0.0
+        kink = k * kF - k * k / 2  # the lower continuum edge for k < 2 kF bounds the region w > kink
+        pts = [kink] if bottom < kink < top else None
+        return _quad(lambda w: w * loss(k, w), bottom, top, points=pts, epsrel=epsrel, epsabs=0.0) / k
+
+    # the plasmon meets the continuum at k_c (the zero of eps along the upper edge q kF + q^2/2), where the
+    # continuum's loss peaks sharply at its upper edge
+    def edge(k):
+        return _rpa_above_continuum(k, (k * kF + k * k / 2) * (1 + 1e-12), kF)[0]
+
+    k_c = brentq(edge, 1e-3 * kF, 4 * kF, xtol=1e-15)
+    k_end = 2 * (v + kF)
+    pts = sorted({p for p in (2 * abs(kF - v), 2 * kF, k_c) if 0 < p < k_end})
+    edges = [0.0, *pts, k_end]
+    continuum = sum(_quad(inner, a, b, epsrel=epsrel, epsabs=0.0) for a, b in zip(edges[:-1], edges[1:]))
+
+    # plasmon: the k in (0, k_c) with omega_pl(k) < k v; the phase velocity omega_pl/k falls from infinity to
+    # its minimum at k_m and may rise again up to k_c: one root of omega_pl = k v on each side
+    def gap(k):
+        return rpa_plasmon(k, rs)[0] - k * v
+
+    k_top = k_c * (1 - 1e-12)
+    k_m = minimize_scalar(lambda k: rpa_plasmon(k, rs)[0] / k, bounds=(0.05 * k_c, k_top), method="bounded",
+                          options={"xatol": 1e-12 * k_c}).x  # fmt: skip
+    plasmon = 0.0
+    if gap(k_m) < 0:
+        a = brentq(gap, 0.5 * gas.omega_p / v, k_m, xtol=1e-15)  # omega_pl > omega_p > k v below it
+        b = brentq(gap, k_m, k_top, xtol=1e-15) if gap(k_top) > 0 else k_c
+        plasmon = _quad(lambda k: rpa_plasmon(k, rs)[1] / k, a, b, epsrel=epsrel, epsabs=0.0)
+    pref = 2 * Z * Z / (np.pi * v * v)
+    return pref * continuum, pref * plasmon

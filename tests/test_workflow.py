@@ -108,6 +108,15 @@ def test_full_run_produces_every_output(tiny):
         assert (res / "chi" / kernel / "rs6_map.nc").is_file()
     for ext in ("pdf", "png"):
         assert (res / "figures" / f"chi_map.{ext}").stat().st_size > 5000
+        assert (res / "figures" / f"stopping.{ext}").stat().st_size > 5000
+    for kernel in ("rmcp07", "mcp07", "rpa"):
+        assert (res / "stopping" / kernel / "rs6.nc").is_file()
+    with open(res / "tables" / "stopping.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["kernel"] for r in rows} == {"rmcp07", "mcp07", "rpa"}
+    # the RPA maximum at r_s = 6: 0.0607626 Ha/bohr at 1.8016 v_F (default settings; tiny has 60 velocities)
+    rpa = next(r for r in rows if r["kernel"] == "rpa")
+    assert float(rpa["S_peak"]) == pytest.approx(0.0607626, rel=1e-5)
 
 
 def test_every_variable_has_units_and_provenance(tiny):
@@ -237,6 +246,24 @@ def test_invalidation_matrix(tiny):
     assert len(modules) >= 30
 
 
+#: The stopping power's jobs: one per kernel (tiny: r_s = 6), its table, its figure and the target.
+STOPPING_JOBS = {"compute_stopping": 3, "make_stopping_table": 1, "plot_stopping": 1, "everything": 1}
+
+
+@pytest.mark.parametrize("module", ["core/stopping.py", "core/loss.py", "core/plasmon.py", "stages/stopping.py"])
+def test_editing_the_stopping_code_reruns_only_the_stopping_jobs(tiny, module):
+    with edited(tiny.src / "viscous_forces" / module):
+        assert planned_jobs(tiny.dry("everything")) == STOPPING_JOBS
+    with edited(tiny.src / "viscous_forces" / "figures" / "stopping.py"):
+        assert planned_jobs(tiny.dry("everything")) == {"plot_stopping": 1, "everything": 1}
+
+
+def test_stopping_configuration_change_reruns_only_the_stopping_jobs(tiny, tmp_path):
+    cfg = write_config(tmp_path / "stop.yaml", stopping={"v_min": 0.01, "v_max": 20.0, "points": 50, "Z": 2.0})
+    expected = {**{k: v for k, v in STOPPING_JOBS.items() if k != "everything"}, "stopping": 1}
+    assert planned_jobs(tiny.dry("stopping", configfile=cfg)) == expected
+
+
 def test_editing_constants_reruns_every_physics_rule(tiny):
     with edited(tiny.src / "viscous_forces" / "constants.py"):
         jobs = planned_jobs(tiny.dry("everything"))
@@ -248,6 +275,7 @@ def test_editing_constants_reruns_every_physics_rule(tiny):
         "derive_pulse",
         "compute_velocity",
         "compute_friction",
+        "compute_stopping",
     ):
         assert rule in jobs, (rule, jobs)
 
@@ -265,6 +293,7 @@ def test_editing_a_table_or_plot_module_reruns_no_physics_job(tiny, module):
         "compute_velocity",
         "compute_friction",
         "simulate_cluster",
+        "compute_stopping",
     }
     assert jobs and not (set(jobs) & physics), jobs
 

@@ -22,3 +22,8 @@ AU_TIME_S = 2.4188843265857e-17
 AU_TIME_FS = AU_TIME_S * 1e15
 #: Atomic unit of time in picoseconds.
 AU_TIME_PS = AU_TIME_S * 1e12
+
+#: Hartree energy in electronvolts (CODATA 2018: 27.211386245988 eV).
+HARTREE_EV = 27.211386245988
+#: Bohr radius in angstrom (CODATA 2018: 0.529177210903 angstrom).
+BOHR_ANGSTROM = 0.529177210903

@@ -306,7 +306,7 @@ def read_dataset(path: str | os.PathLike, **expect) -> xr.Dataset:
 #: The workflow's file names: <stage>/<kernel>/rs<rs>[_<geometry>[_<impurity>]].nc, chi/<kernel>/rs<rs>_map.nc
 #: and pulse/rs<rs>.nc.
 _RESULT = re.compile(
-    r"(?P<stage>kernel|chi|equilibrium|response|velocity|friction)/(?P<kernel>[a-z][a-z0-9_]*)/"
+    r"(?P<stage>kernel|chi|equilibrium|response|velocity|friction|stopping)/(?P<kernel>[a-z][a-z0-9_]*)/"
     r"rs(?P<rs>[0-9.e+-]+?)(?:_(?P<geometry>parallel|perpendicular)(?:_[a-z0-9]+)?|(?P<map>_map))?\.nc$"
     r"|(?P<pulse>pulse)/rs(?P<prs>[0-9.e+-]+)\.nc$"
 )

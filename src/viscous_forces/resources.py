@@ -39,6 +39,10 @@ MAP_RULE = (150, 130)
 #: simulate_cluster: (fixed MB, MB per nucleus).  Measured peak RSS 287 MB for three nuclei at r_s = 10
 #: (paper grids, 25 170 times, 2 600 frequencies), 176 MB for the diatomic's compute_velocity.
 CLUSTER_RULE = (150, 60)
+#: compute_stopping: (fixed MB, bytes per velocity of the stopping grid).  Measured peak RSS 211-246 MiB (<= 258 MB)
+#: for the default 240 velocities (r_s = 2-10, every kernel, jobs forked from the job server); the quadrature works in
+#: chunks (core.loss), so only the velocity arrays grow with ``stopping.points``.
+STOPPING_RULE = (300, 20_000)
 #: Rules whose memory does not grow with the grids (figures, tables, pulse, velocities), MB.
 FIXED = {"derive_pulse": 300, "compute_velocity": 600, "plot": 400, "table": 300}
 
@@ -85,7 +89,8 @@ def job_bytes(rule: str, config: dict, rs: float | None = None) -> float:
 
     For the rules of :data:`PER_RULE`: fixed + (bytes per J node) x (frequencies x nodes per
     frequency) + (bytes per static node) x (static nodes), plus the distance chunk and scan for
-    ``find_equilibrium``; for ``compute_chi_map`` :data:`MAP_RULE` times the map points; a constant
+    ``find_equilibrium``; for ``compute_chi_map`` :data:`MAP_RULE` times the map points; for
+    ``compute_stopping`` :data:`STOPPING_RULE` times the velocities; a constant
     for the others (:data:`FIXED`).
 
     Parameters
@@ -113,6 +118,8 @@ def job_bytes(rule: str, config: dict, rs: float | None = None) -> float:
     if rule == "simulate_cluster":
         sizes = [len(c["nuclei"]) if "nuclei" in c else 3 for c in config.get("clusters", {}).values()] or [3]
         return (CLUSTER_RULE[0] + CLUSTER_RULE[1] * max(sizes)) * MB
+    if rule == "compute_stopping":
+        return STOPPING_RULE[0] * MB + STOPPING_RULE[1] * config["stopping"]["points"]
     if rule == "compute_chi_map":
         m = config["chi_map"]
         return MAP_RULE[0] * MB + MAP_RULE[1] * m["n_q"] * m["n_omega"]

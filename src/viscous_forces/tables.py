@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from .constants import AU_TIME_FS
+from .constants import AU_TIME_FS, BOHR_ANGSTROM, HARTREE_EV
 from .core.impurity import GEOMETRIES, Impurity
 from .io import parameters
 from .reference_data import nonlinear_friction
@@ -66,6 +66,24 @@ FRICTION_UNITS = {
     "spring_constant": "Ha/bohr^2",
     "omega_vib": "Ha",
     "friction_q0_nonlinear_dft": "a.u.",
+}
+
+#: Columns of results/tables/stopping.csv and their units (S in Ha/bohr unless stated; v_F = k_F).
+STOPPING_UNITS = {
+    "kernel": "",
+    "rs": "bohr",
+    "Z": "e",
+    "v_peak_over_vF": "v_F",
+    "v_peak": "a.u.",
+    "S_peak": "Ha/bohr",
+    "S_peak_eV_per_A": "eV/angstrom",
+    "plasmon_share_peak": "",
+    "friction_q0": "a.u.",
+    "S_0.1vF": "Ha/bohr",
+    "S_0.5vF": "Ha/bohr",
+    "S_1vF": "Ha/bohr",
+    "S_2vF": "Ha/bohr",
+    "S_5vF": "Ha/bohr",
 }
 
 
@@ -238,5 +256,44 @@ def friction_sweep_rows(datasets: Sequence[xr.Dataset]) -> list[dict]:
         row = {"kernel": ds.attrs["kernel"], "rs": float(ds.attrs["rs"])}
         row.update({k: float(ds[k]) for k in FRICTION_UNITS if k not in row and k in ds})
         row["friction_q0_nonlinear_dft"] = nonlinear_friction(row["rs"])
+        rows.append(row)
+    return rows
+
+
+def stopping_rows(datasets: Sequence[xr.Dataset]) -> list[dict]:
+    """One row per (kernel, rs) of the stopping power with the columns of :data:`STOPPING_UNITS`.
+
+    The maximum of S (position in units of v_F and in a.u., height in Ha/bohr and eV/angstrom) and
+    the plasmon's share there, Q0 (Z = 1) and S at the table velocities, as the stopping stage
+    (:func:`viscous_forces.stages.stopping.compute_stopping`) stored them; 1 Ha/bohr =
+    HARTREE_EV/BOHR_ANGSTROM eV/angstrom (CODATA 2018).
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        Stopping datasets, any kernels and r_s.
+
+    Returns
+    -------
+    list of dict
+        Rows of ``results/tables/stopping.csv``, sorted by kernel and rs.
+    """
+    rows = []
+    for ds in sorted(datasets, key=lambda d: (d.attrs["kernel"], float(d.attrs["rs"]))):
+        vF = float(ds.attrs["v_F"])
+        s_peak = float(ds["stopping_peak"])
+        row = {
+            "kernel": ds.attrs["kernel"],
+            "rs": float(ds.attrs["rs"]),
+            "Z": float(ds.attrs["Z"]),
+            "v_peak_over_vF": float(ds["v_peak"]) / vF,
+            "v_peak": float(ds["v_peak"]),
+            "S_peak": s_peak,
+            "S_peak_eV_per_A": s_peak * HARTREE_EV / BOHR_ANGSTROM,
+            "plasmon_share_peak": float(ds["plasmon_share_peak"]),
+            "friction_q0": float(ds["friction_q0"]),
+        }
+        for x, s in zip(ds["v_table"].values, ds["stopping_at"].values):
+            row[f"S_{float(x):g}vF"] = float(s)
         rows.append(row)
     return rows

@@ -13,6 +13,8 @@ DENSITY = "1/bohr**3"
 TIME = "atomic_unit_of_time"
 RATE = "1/atomic_unit_of_time"
 FORCE = "hartree/bohr"
+#: Velocities of ions (the atomic unit of velocity, alpha c; the Fermi velocity is v_F = k_F in it).
+VELOCITY = "bohr/atomic_unit_of_time"
 SPRING = "hartree/bohr**2"
 #: chi^h(q, omega): density response per unit potential energy and volume.
 RESPONSE = "1/(hartree*bohr**3)"

@@ -166,8 +166,9 @@ rule sweep:
 
 
 rule everything:
-    """Target: the paper, the analysis tables, the density sweep and the clusters."""
+    """Target: the paper, the analysis tables, the density sweep, the clusters and the stopping power."""
     input:
         all_outputs(),
         SWEEP_OUTPUTS,
         CLUSTER_OUTPUTS,
+        STOPPING_OUTPUTS,

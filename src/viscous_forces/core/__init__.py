@@ -15,6 +15,9 @@ time_domain        step responses S(t) of G(omega) and of the Markov model, Duha
 filon              Filon quadrature of Fourier integrals
 pulses             current pulses (Eq. 14 and smooth shapes)
 dynamics           (the old import path of impurity, friction, frequency_domain and the Markov model)
+plasmon            plasmon dispersion, delta-function weight, excitation threshold
+loss               loss function Im[-1/eps], its quadratures, the f-sum rule
+stopping           stopping power S(v) of an ion (Lindhard 1954), its limits
 cluster            any cluster of nuclei: geometry, relaxation, 3N x 3N response, modes
 =================  ==========================================================================
 """

@@ -2,7 +2,8 @@
 
 ``style`` holds the shared appearance (:class:`~viscous_forces.figures.style.PlotOptions`); one
 module per figure: ``potential`` (Fig. 1), ``velocities`` (Figs. 2-5), ``sweep`` (friction
-across densities), ``chi_map`` (the loss function), ``cluster`` (clusters of nuclei).  This
+across densities), ``chi_map`` (the loss function), ``cluster`` (clusters of nuclei), ``stopping``
+(the stopping power S(v)).  This
 module itself imports no plotting library: the workflow reads :data:`FIGURE_QUANTITIES` when it
 plans the jobs.
 """

@@ -160,6 +160,7 @@ UNIT_LABELS = {
     units.RATE: "1/a.u. of time",
     units.SPRING: "Ha/bohr$^2$",
     units.FORCE: "Ha/bohr",
+    units.VELOCITY: "a.u.",
     units.FRICTION: "a.u.",
     units.INVERSE_BOHR: "bohr$^{-1}$",
     units.DENSITY: "bohr$^{-3}$",

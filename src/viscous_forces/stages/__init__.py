@@ -9,6 +9,7 @@ equilibrium    :func:`~viscous_forces.stages.equilibrium.compute_equilibrium`: U
 response       :func:`~viscous_forces.stages.response.solve_response`: G_c, G_r (Eqs. 12-13), friction
 pulse          :func:`~viscous_forces.stages.pulse.derive_pulse`: the pulse length T
 velocity       :func:`~viscous_forces.stages.velocity.compute_velocity`: V_c(t), V_r(t) (Eq. 14)
+stopping       :func:`~viscous_forces.stages.stopping.compute_stopping`: S(v) of an ion (beyond the paper)
 =============  ====================================================================================
 
 The friction coefficients are computed from a chi dataset in one place,
