@@ -6,6 +6,7 @@
 * BENCHMARK: benchmarks/results.md (written by `make bench`);
 * MATRIX: which rules each package module is a code input of (viscous_forces.codedeps);
 * VERDICT: results/tables/viscous_correction_verdict.txt (the paper's 40 % claim);
+* STOPPING: results/tables/stopping.csv (`snakemake stopping`);
 * docs/fig2.png, docs/fig5.png: copies of the figures shown in the README;
 * the quoted run times, job counts and test times of README.md and docs/*.md (scripts/facts.py).
 """
@@ -89,6 +90,22 @@ def sweep_block(path: Path) -> str:
     return f"From `{path.relative_to(ROOT)}` (`snakemake sweep`; Q0 in a.u. for Z = 1):\n\n" + "\n".join(lines)
 
 
+def stopping_block(path: Path) -> str:
+    rows = list(csv.DictReader(path.open()))
+    head = (
+        "| kernel | r_s | v_peak (v_F) | v_peak (a.u.) | S_peak (Ha/bohr) | S_peak (eV/angstrom) | plasmon share "
+        "| Q0 (a.u.) |"
+    )
+    lines = [head, "|" + "---|" * 8]
+    for r in rows:
+        lines.append(
+            f"| {r['kernel']} | {float(r['rs']):g} | {float(r['v_peak_over_vF']):.3f} | {float(r['v_peak']):.4f} "
+            f"| {float(r['S_peak']):.5f} | {float(r['S_peak_eV_per_A']):.3f} | {float(r['plasmon_share_peak']):.3f} "
+            f"| {float(r['friction_q0']):.5f} |"
+        )
+    return f"`{path.relative_to(ROOT)}` (default configuration):\n\n" + "\n".join(lines)
+
+
 def matrix_block() -> str:
     """Package module -> the rules whose script imports it (their code inputs)."""
     from viscous_forces.codedeps import package_closure
@@ -155,6 +172,9 @@ def main() -> int:
             "VERDICT",
             "From `results/tables/viscous_correction_verdict.txt`:\n\n```\n" + verdict.read_text().strip() + "\n```",
         )
+    stopping = ROOT / "results" / "tables" / "stopping.csv"
+    if stopping.is_file():
+        text = replace_block(text, "STOPPING", stopping_block(stopping))
     text = replace_block(text, "MATRIX", matrix_block())
     bench = ROOT / "benchmarks" / "results.md"
     if bench.is_file():
