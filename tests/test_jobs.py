@@ -247,6 +247,51 @@ def test_the_scheduler_keeps_one_wakeup_timer():
     assert not fake._open_jobs.acquire(timeout=0.5)  # once
 
 
+def test_each_version_of_a_file_is_hashed_once(tmp_path, monkeypatch):
+    """Snakemake hashes a job's inputs after every job; remembered, one version of a file is hashed
+    once, a rewritten file (atomic rename, as the workflow writes) again, and files above the size
+    threshold, storage files and explicit algorithms are left to Snakemake."""
+    import asyncio
+    import hashlib
+
+    from snakemake.io import _IOFile
+
+    calls = []
+
+    async def original(self, threshold=None, force=False, algorithm=None):
+        calls.append(self.file)
+        if not force and Path(self.file).stat().st_size > threshold:
+            return None
+        return "sha256:" + hashlib.sha256(Path(self.file).read_bytes()).hexdigest()
+
+    monkeypatch.setattr(_IOFile, "checksum", original)
+    monkeypatch.setattr(_IOFile, "_viscous_forces_remembered", False, raising=False)
+    snakemake_process.remember_checksums()
+
+    class File:
+        is_storage = False
+
+        def __init__(self, path):
+            self.file = str(path)
+
+    path = tmp_path / "chi.nc"
+    path.write_bytes(b"one")
+    f = File(path)
+    first = asyncio.run(_IOFile.checksum(f, 10**6))
+    assert asyncio.run(_IOFile.checksum(f, 10**6)) == first == "sha256:" + hashlib.sha256(b"one").hexdigest()
+    assert len(calls) == 1
+    new = tmp_path / "chi.nc.part"
+    new.write_bytes(b"two")
+    new.replace(path)  # a new version
+    assert asyncio.run(_IOFile.checksum(f, 10**6)) == "sha256:" + hashlib.sha256(b"two").hexdigest()
+    assert len(calls) == 2
+    assert asyncio.run(_IOFile.checksum(f, 1)) is None and len(calls) == 3  # over the threshold: Snakemake's
+    asyncio.run(_IOFile.checksum(f, 10**6, algorithm="md5"))
+    f.is_storage = True
+    asyncio.run(_IOFile.checksum(f, 10**6))
+    assert len(calls) == 5
+
+
 def test_code_inputs_leave_out_imports_for_annotations_only(tmp_path):
     """An import under ``if TYPE_CHECKING:`` never runs, so it is no code input (viscous_forces.codedeps)."""
     from viscous_forces.codedeps import package_closure

@@ -38,6 +38,7 @@ from .snakemake_process import (  # noqa: F401 (used as jobs.*)
     NO_JOBS,
     Console,
     coalesce_scheduler_wakeups,
+    remember_checksums,
     runs_jobs,
 )
 

@@ -3,11 +3,14 @@
 Both serve the workflow (``workflow/rules/common.smk``, through :mod:`viscous_forces.jobs`, which
 re-exports them): :func:`runs_jobs` decides whether to start the job server while Snakemake plans,
 :func:`coalesce_scheduler_wakeups` keeps Snakemake's scheduling loop from multiplying its timers,
+:func:`remember_checksums` keeps it from hashing the same file again after every job,
 :class:`Console` prints one line per finished job.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 import time
 from collections.abc import Iterable
@@ -92,6 +95,48 @@ def coalesce_scheduler_wakeups() -> None:
 
     cls._schedule_reevalutation = schedule_reevaluation
     cls._viscous_forces_coalesced = True
+
+
+def remember_checksums() -> None:
+    """Make Snakemake hash each version of a file once per process.
+
+    After every job Snakemake records the SHA-256 of each of the job's input files (those up to
+    ``--max-checksum-file-size``), once per output file (``PersistenceBase.finished``), so a file
+    read by many jobs (a chi^h dataset, a code stamp) is hashed again and again by the scheduler's
+    thread while no job is dispatched.  This remembers each checksum under the file's identity and
+    version: path, inode, size, modification and status-change times in nanoseconds; any rewrite
+    of the file (the workflow writes by atomic rename: a new inode) changes the key, so what
+    Snakemake records is unchanged.  Storage files, explicit algorithms and files that cannot be
+    examined are passed to Snakemake's own method.
+    """
+    from snakemake.io import _IOFile
+
+    if getattr(_IOFile, "_viscous_forces_remembered", False):
+        return
+    original = _IOFile.checksum
+    known: dict[tuple, str | None] = {}
+    lock = threading.Lock()
+
+    async def checksum(self, threshold=None, force=False, algorithm=None):
+        if algorithm is not None or self.is_storage:
+            return await original(self, threshold, force, algorithm)
+        try:
+            st = os.stat(self.file)
+        except OSError:
+            return await original(self, threshold, force, algorithm)
+        if not stat.S_ISREG(st.st_mode) or (not force and (threshold is None or st.st_size > threshold)):
+            return await original(self, threshold, force, algorithm)
+        key = (os.path.abspath(self.file), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        with lock:
+            if key in known:
+                return known[key]
+        value = await original(self, threshold, force, algorithm)
+        with lock:
+            known[key] = value
+        return value
+
+    _IOFile.checksum = checksum
+    _IOFile._viscous_forces_remembered = True
 
 
 # --------------------------------------------------------------------------------------------

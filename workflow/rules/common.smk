@@ -46,6 +46,7 @@ onstart:
 
 
 jobs.coalesce_scheduler_wakeups()
+jobs.remember_checksums()
 from viscous_forces.codedeps import (
     fingerprint,
     load_import_cache,
