@@ -383,7 +383,8 @@ def load_schema(path) -> dict:
     dict
         The schema.
     """
-    return yaml.safe_load(Path(path).read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
+    return yaml.load(Path(path).read_text(), Loader=loader)
 
 
 def validate(config: dict, schema: dict) -> dict:
