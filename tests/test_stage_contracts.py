@@ -188,6 +188,21 @@ def test_kernel_stage_holds_the_kernel_on_its_grids(chain):
     np.testing.assert_array_equal(ds["fxc_zero"].values, kern(qd, 0.0, RS).real)
 
 
+def test_chi_stage_refuses_a_plasmon_pole_on_its_grid(chain):
+    """A kernel table whose dielectric function vanishes at one (omega, q) of the dynamic grid (a
+    plasmon below omega_max) is refused, naming where."""
+    k = chain["kernel"].copy(deep=True)
+    kF = ElectronGas(RS).kF
+    i, j = 5, 17
+    omega, q = float(k["omega"][i]), float(k["q_dyn"][i, j])
+    fxc = k["fxc"].values.copy()
+    fxc[i, j] = 1.0 / lindhard(q, omega, kF) - 4.0 * np.pi / q**2  # 1 - (4 pi/q^2 + f_xc) chi_s = 0
+    k["fxc"] = (k["fxc"].dims, fxc, k["fxc"].attrs)
+    with pytest.raises(ValueError) as err:
+        compute_chi(k)
+    assert f"at omega = {omega:.4g} Ha, q = {q:.4g} bohr^-1: a plasmon pole below frequency.omega_max" in str(err.value)
+
+
 def test_chi_stage_is_eq_15_on_the_kernel_grids(chain):
     ds, k = chain["chi"], chain["kernel"]
     gas = ElectronGas(RS)
@@ -218,8 +233,11 @@ def test_equilibrium_stage_curves_and_scalars(chain):
     )
     assert float(ds["energy_eq"]) == u and float(ds["spring_constant"]) == k and float(ds["force_residual"]) == f
     assert abs(f) < 1e-12 and k > 0 and 4.0 < d_eq < 5.0  # rMCP07 at rs = 6: 4.53 bohr
-    with pytest.raises(ValueError, match=r"equilibrium curve must be \(d_lo, d_hi, n\)"):
-        compute_equilibrium(c, curve=(5.0, 4.0, 10))
+    for curve in ((5.0, 4.0, 10), (5.0, 5.0, 10), (3.0, 9.0, 1)):
+        with pytest.raises(ValueError, match=r"equilibrium curve must be \(d_lo, d_hi, n\)"):
+            compute_equilibrium(c, curve=curve)
+    two = compute_equilibrium(c, d_max=GRID.d_max, curve=(3.0, 9.0, 2))  # the fewest points of a curve
+    np.testing.assert_array_equal(two["d"].values, [3.0, 9.0])
     with pytest.raises(ValueError, match="expected the output of the chi stage"):
         compute_equilibrium(chain["kernel"])
     # the scan range and step reach the scan: a range above d_eq has no minimum, a step over half the

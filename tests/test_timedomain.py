@@ -56,6 +56,15 @@ def test_step_response_of_causal_models_both_forms():
     assert np.all(im_form[t <= 0] == 0)
 
 
+def test_step_response_refuses_grids_that_do_not_increase_strictly():
+    omega = np.array([0.0, 1e-3, 2e-3, 2e-3, 5e-3])  # a repeated frequency
+    G = damped_model(omega)
+    with pytest.raises(ValueError):
+        step_response(omega, G, np.linspace(0, 10, 5), G[0].real)
+    with pytest.raises(ValueError):  # not starting at 0
+        step_response(omega[1:], G[1:], np.linspace(0, 10, 5), G[0].real)
+
+
 def test_rectangular_pulse_is_difference_of_steps():
     omega = response_frequency_grid([1e-3], 50.0, density=1.0)
     G = damped_model(omega)[:, :1]
