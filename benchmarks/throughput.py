@@ -122,12 +122,19 @@ def j_throughput(rs: float = 6.0, kernel: str = "rmcp07", every: int = 4, epsrel
 #: paper's r_s where it costs most, default settings (240 velocities, 0.01-20 v_F).
 STOPPING_CASE = ("rmcp07", 10.0)
 
+_KERNEL_CHILD = """
+from viscous_forces.io import write_dataset
+from viscous_forces.stages.kernel import tabulate_kernel
+write_dataset(tabulate_kernel({rs!r}, {kernel!r}), {path!r})
+"""
+
+#: The job as the workflow runs it: read the kernel table, compute S(v) (peak RSS of this process only).
 _STOPPING_CHILD = """
 import json, resource, sys, time
-from viscous_forces.stages.kernel import tabulate_kernel
+from viscous_forces.io import read_result
 from viscous_forces.stages.stopping import compute_stopping
-table = tabulate_kernel({rs!r}, {kernel!r})
-compute_stopping(tabulate_kernel(2.0, "rpa"), 0.01, 2.0, 20)  # warm caches and lazy imports
+table = read_result({path!r})
+compute_stopping(table, 0.01, 2.0, 20)  # warm caches and lazy imports
 best = float("inf")
 for _ in range(3):
     t0 = time.perf_counter()
@@ -139,12 +146,15 @@ print(json.dumps({{"time_s": best, "rss_bytes": rss, "points": ds.sizes["v"]}}))
 
 
 def stopping_job() -> dict:
-    """One compute_stopping job (default settings) in a fresh one-thread interpreter: best of 3 wall times
-    of the stage function and the interpreter's peak RSS, with the workflow's memory estimate."""
+    """One compute_stopping job (default settings) in a fresh one-thread interpreter that reads its kernel
+    table as the workflow's job does (tabulated by another process): best of 3 wall times of the stage
+    function and the interpreter's peak RSS, with the workflow's memory estimate."""
     import json
     import os
     import subprocess
     import sys
+    import tempfile
+    from pathlib import Path
 
     import yaml
 
@@ -153,10 +163,14 @@ def stopping_job() -> dict:
 
     kernel, rs = STOPPING_CASE
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", _STOPPING_CHILD.format(kernel=kernel, rs=rs)],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "kernel" / kernel / f"rs{rs:g}.nc")  # the workflow's path (read_result checks it)
+        table = _KERNEL_CHILD.format(kernel=kernel, rs=rs, path=path)
+        subprocess.run([sys.executable, "-c", table], env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _STOPPING_CHILD.format(path=path)],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
     res = json.loads(out.stdout.strip().splitlines()[-1])
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
     cfg = validate(
