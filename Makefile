@@ -33,10 +33,10 @@ analysis: $(RUNTIME)
 	$(BIN)/snakemake --cores $(CORES) everything
 
 test: $(DEV)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(DEV)
-	$(BIN)/python -m pytest -n 2 -m "not slow and not slurm"
+	$(BIN)/python -m pytest -n 2 -m "not slow and not slurm" $(PYTEST_ARGS)
 
 lint: $(DEV)
 	$(BIN)/ruff check .
