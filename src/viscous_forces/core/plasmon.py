@@ -35,7 +35,7 @@ __all__ = [
     "ray_roots",
 ]
 
-#: Bracket of the plasmon root above the continuum, as :func:`viscous_forces.stages.chi.plasmon_dispersion`:
+#: Bracket of the plasmon root above the continuum:
 #: from the upper continuum edge times (1 + _EDGE_REL) plus _EDGE_ABS to 10 omega_p + q kF + q^2.
 _EDGE_REL, _EDGE_ABS = 1e-9, 1e-14
 #: Bisection stops when the bracket is below this many ulps of the root (or after _MAX_BISECT steps).
@@ -99,9 +99,9 @@ def _plasmon_frequency(q, gas, kern, p) -> np.ndarray:
 def plasmon_frequency(q, rs: float, kernel: str = "rpa", params: Mapping | None = None) -> np.ndarray:
     r"""Plasmon dispersion :math:`\omega_{pl}(q)`: zero of :math:`\mathrm{Re}\,\tilde\varepsilon` above the continuum.
 
-    The same definition and bracket as :func:`viscous_forces.stages.chi.plasmon_dispersion`
-    (:math:`\tilde\varepsilon` of :func:`viscous_forces.core.dyson.dielectric`), solved for all q at
-    once by bisection to a few ulps instead of one Brent search per q.
+    :math:`\tilde\varepsilon` of :func:`viscous_forces.core.dyson.dielectric`, solved for all q at
+    once by bisection to a few ulps (also the plasmon line of the chi^h maps,
+    :func:`viscous_forces.stages.chi.plasmon_dispersion`).
 
     Parameters
     ----------

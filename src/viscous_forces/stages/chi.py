@@ -11,6 +11,7 @@ from ..core.electron_gas import ElectronGas
 from ..core.friction import friction_density
 from ..core.kernels import get_kernel
 from ..core.lindhard import lindhard
+from ..core.plasmon import plasmon_frequency
 from ..io import parameters
 from .common import require_stage, stage_attrs, var
 
@@ -161,7 +162,8 @@ def plasmon_dispersion(q, rs: float, kernel: str, **params) -> np.ndarray:
 
     :math:`\tilde\varepsilon = 1 - (4\pi/q^2 + f_{xc})\chi_s` is the denominator of Eq. (15)
     (:func:`viscous_forces.core.dyson.dielectric`); the root is bracketed between the upper
-    continuum edge and :math:`10\omega_p + qk_F + q^2` and found by Brent's method.
+    continuum edge and :math:`10\omega_p + qk_F + q^2` and found for all q at once by bisection
+    (:func:`viscous_forces.core.plasmon.plasmon_frequency`, which this names for the chi^h maps).
     For a real (static) kernel the zero is the position of the undamped plasmon, a delta function
     in :math:`\mathrm{Im}\,\chi^h`; for a dynamic kernel it locates the damped plasmon peak.
 
@@ -181,23 +183,7 @@ def plasmon_dispersion(q, rs: float, kernel: str, **params) -> np.ndarray:
     numpy.ndarray
         Plasmon frequency (Ha) at each q, shape of ``q``; NaN inside the continuum.
     """
-    from scipy.optimize import brentq  # lazy: only the maps need it
-
-    gas = ElectronGas(rs)
-    kern = get_kernel(kernel)
-    p = kern.params(**params)
-
-    def re_eps(w, qq):
-        qa = np.array([qq])
-        return float(dielectric(lindhard(qa, w, gas.kF), qa, kern(qa, w, gas.rs, **p)).real[0])
-
-    out = np.full(np.shape(q), np.nan)
-    for i, qq in enumerate(np.atleast_1d(q)):
-        lo, hi = qq * gas.kF + 0.5 * qq * qq, 10.0 * gas.omega_p + qq * gas.kF + qq * qq
-        a = lo * (1 + 1e-9) + 1e-14
-        if re_eps(a, qq) < 0 < re_eps(hi, qq):
-            out[i] = brentq(re_eps, a, hi, args=(qq,), xtol=1e-14, rtol=1e-13)
-    return out
+    return plasmon_frequency(q, rs, kernel, params)
 
 
 def chi_map(
