@@ -10,7 +10,7 @@ from viscous_forces.core.electron_gas import ElectronGas
 from viscous_forces.core.kernels import get_kernel
 from viscous_forces.core.lindhard import lindhard
 from viscous_forces.io import parameters
-from viscous_forces.stages.chi import chi_map, plasmon_dispersion
+from viscous_forces.stages.chi_map import chi_map, plasmon_dispersion
 
 from conftest import data_scope
 from oracles import lindhard_rpa_chi_mp, rpa_condition_number

@@ -597,7 +597,7 @@ def test_pulses_shorter_than_the_response_resolves_are_refused():
 
 
 def test_statically_unstable_gas_is_refused_before_any_job_and_by_chi_map():
-    from viscous_forces.stages.chi import chi_map
+    from viscous_forces.stages.chi_map import chi_map
 
     text = problems(config(rs=[100], kernels=["mcp07", "rpa"], plot={**TINY["plot"], "fig1_rs": None}))
     assert "rs: r_s = 100 with kernel mcp07 is a statically unstable electron gas" in text

@@ -248,12 +248,23 @@ def test_invalidation_matrix(tiny):
 
 #: The stopping power's jobs: one per kernel (tiny: r_s = 6), its table, its figure and the target.
 STOPPING_JOBS = {"compute_stopping": 3, "make_stopping_table": 1, "plot_stopping": 1, "everything": 1}
+#: The plasmon dispersion is shared with the chi^h maps (one per kernel at r_s = 6) and their figure.
+MAP_JOBS = {"compute_chi_map": 3, "plot_chi_map": 1}
 
 
-@pytest.mark.parametrize("module", ["core/stopping.py", "core/loss.py", "core/plasmon.py", "stages/stopping.py"])
-def test_editing_the_stopping_code_reruns_only_the_stopping_jobs(tiny, module):
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("core/stopping.py", STOPPING_JOBS),
+        ("core/loss.py", STOPPING_JOBS),
+        ("core/plasmon.py", STOPPING_JOBS | MAP_JOBS),
+        ("stages/stopping.py", STOPPING_JOBS),
+    ],
+)
+def test_editing_the_stopping_code_reruns_only_the_stopping_jobs(tiny, module, expected):
+    """The stopping code reruns the stopping jobs and, for the plasmon code, the chi^h maps - never a chain."""
     with edited(tiny.src / "viscous_forces" / module):
-        assert planned_jobs(tiny.dry("everything")) == STOPPING_JOBS
+        assert planned_jobs(tiny.dry("everything")) == expected
     with edited(tiny.src / "viscous_forces" / "figures" / "stopping.py"):
         assert planned_jobs(tiny.dry("everything")) == {"plot_stopping": 1, "everything": 1}
 

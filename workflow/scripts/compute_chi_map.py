@@ -4,7 +4,7 @@ import time
 
 from viscous_forces.io import write_dataset
 from viscous_forces.logs import log_path, script_logger
-from viscous_forces.stages.chi import chi_map
+from viscous_forces.stages.chi_map import chi_map
 
 
 def main(kernel, rs, kernel_params, extent, output, log=None):

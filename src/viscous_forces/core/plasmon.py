@@ -101,7 +101,7 @@ def plasmon_frequency(q, rs: float, kernel: str = "rpa", params: Mapping | None 
 
     :math:`\tilde\varepsilon` of :func:`viscous_forces.core.dyson.dielectric`, solved for all q at
     once by bisection to a few ulps (also the plasmon line of the chi^h maps,
-    :func:`viscous_forces.stages.chi.plasmon_dispersion`).
+    :func:`viscous_forces.stages.chi_map.plasmon_dispersion`).
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
 """Loss-function maps -Im[1/epsilon(q, omega)] per kernel and r_s, with the particle-hole continuum and
-the plasmon (the maps of :func:`viscous_forces.stages.chi.chi_map`)."""
+the plasmon (the maps of :func:`viscous_forces.stages.chi_map.chi_map`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def map_grid(datasets: Sequence[xr.Dataset]) -> tuple[list[float], list[str], di
     Parameters
     ----------
     datasets : sequence of xarray.Dataset
-        Outputs of :func:`viscous_forces.stages.chi.chi_map`.
+        Outputs of :func:`viscous_forces.stages.chi_map.chi_map`.
 
     Returns
     -------
@@ -59,7 +59,7 @@ def plot_chi_map(datasets: Sequence[xr.Dataset], paths: Sequence[str], opts: Plo
     Parameters
     ----------
     datasets : sequence of xarray.Dataset
-        Outputs of :func:`viscous_forces.stages.chi.chi_map` (any set of kernels and r_s).
+        Outputs of :func:`viscous_forces.stages.chi_map.chi_map` (any set of kernels and r_s).
     paths : sequence of str
         Files to write (format from the suffix).
     opts : PlotOptions, optional

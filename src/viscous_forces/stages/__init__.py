@@ -5,6 +5,7 @@ One module per Snakemake rule of the same name, each a thin layer over :mod:`vis
 =============  ====================================================================================
 kernel         :func:`~viscous_forces.stages.kernel.tabulate_kernel`: f_xc on the q grids
 chi            :func:`~viscous_forces.stages.chi.compute_chi`: chi^h (Eq. 15), friction density
+chi_map        :func:`~viscous_forces.stages.chi_map.chi_map`: chi^h, loss function and plasmon on a regular grid
 equilibrium    :func:`~viscous_forces.stages.equilibrium.compute_equilibrium`: U, F, d_eq (Eqs. 9-10)
 response       :func:`~viscous_forces.stages.response.solve_response`: G_c, G_r (Eqs. 12-13), friction
 pulse          :func:`~viscous_forces.stages.pulse.derive_pulse`: the pulse length T
