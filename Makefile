@@ -6,9 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+SLURM := $(VENV)/.slurm-installed
+# The SLURM executor for the test suite, outside the venv's site-packages: only the SLURM test puts
+# it on PYTHONPATH, so the suite's other Snakemake runs start as those of `make paper` do.
+SLURM_TEST_PLUGIN := $(VENV)/slurm-plugin
 CORES ?= all
 
-.PHONY: setup setup-dev paper analysis test test-fast bench lint format docs mutation report readme tiny clean distclean
+.PHONY: setup setup-dev setup-slurm paper analysis test test-fast bench lint format docs mutation report readme tiny clean distclean
 
 $(RUNTIME): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +22,21 @@ $(RUNTIME): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m compileall -q src  # byte-compile once: workflow jobs start faster
 	touch $(RUNTIME)
 
-$(DEV): $(RUNTIME) requirements-dev.txt
+$(DEV): $(RUNTIME) requirements-dev.txt requirements-slurm.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	rm -rf $(SLURM_TEST_PLUGIN)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(SLURM_TEST_PLUGIN) -r requirements-slurm.txt -c constraints.txt
 	touch $(DEV)
+
+$(SLURM): $(RUNTIME) requirements-slurm.txt
+	$(BIN)/python -m pip install --quiet -r requirements-slurm.txt -c constraints.txt
+	touch $(SLURM)
 
 setup: $(RUNTIME)
 
 setup-dev: $(DEV)
+
+setup-slurm: $(SLURM)
 
 paper: $(RUNTIME)
 	$(BIN)/snakemake --cores $(CORES)

@@ -66,6 +66,25 @@ def sbatch_job_ids_from_log(text: str) -> list[str]:
     return ids
 
 
+def slurm_plugin_path() -> tuple[Path, ...]:
+    """Where the SLURM executor plugin is, for the PYTHONPATH of a SLURM run: () if the venv has it
+    (`make setup-slurm`), else the test suite's copy outside the venv's site-packages that
+    `make setup-dev` installs (``.venv/slurm-plugin``), so that the suite's other runs do not load it.
+
+    Raises AssertionError if neither exists.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is not None:
+        return ()
+    side = Path(sys.executable).parent.parent / "slurm-plugin"
+    if not (side / "snakemake_executor_plugin_slurm").is_dir():
+        raise AssertionError(
+            f"the SLURM executor plugin is not installed (neither in the venv nor in {side}): run `make setup-dev`"
+        )
+    return (side,)
+
+
 def snakemake_executable() -> str:
     """The ``snakemake`` next to the running Python (works in any venv)."""
     exe = Path(sys.executable).with_name("snakemake")
@@ -149,6 +168,9 @@ def run_snakemake(
     the completed process (text stdout/stderr; does not raise on failure)."""
     cmd = [snakemake_executable(), "--profile", str(Path(profile).resolve()), *args]
     run_env = dict(os.environ if env is None else env)
+    run_env["PYTHONPATH"] = os.pathsep.join(
+        [*map(str, slurm_plugin_path()), *filter(None, [run_env.get("PYTHONPATH")])]
+    )
     # the venv's bin must be on PATH inside the SLURM job too (sbatch exports
     # the submitting environment), so that the job step finds snakemake
     venv_bin = str(Path(sys.executable).parent)

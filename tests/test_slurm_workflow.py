@@ -12,7 +12,7 @@ import time
 import pytest
 import xarray as xr
 
-from slurm_cluster import SLURM_PROFILE, local_slurm_cluster, sbatch_job_ids_from_log
+from slurm_cluster import SLURM_PROFILE, local_slurm_cluster, sbatch_job_ids_from_log, slurm_plugin_path
 from workflow_helpers import planned_jobs, run_snakemake, write_config
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
@@ -29,7 +29,7 @@ def test_tiny_workflow_on_slurm_matches_local_run(cluster, tmp_path):
     local_dir.mkdir()
     slurm_dir.mkdir()
     t0 = time.perf_counter()
-    proc = run_snakemake(slurm_dir, "--profile", str(cluster), timeout=900)
+    proc = run_snakemake(slurm_dir, "--profile", str(cluster), timeout=900, pythonpath=slurm_plugin_path())
     t_slurm = time.perf_counter() - t0
     text = proc.stdout + proc.stderr
     jobs = planned_jobs(proc)
@@ -71,6 +71,7 @@ def test_failing_rule_on_slurm_fails_the_run_and_shows_its_log(cluster, tmp_path
         configfile=cfg,
         check=False,
         timeout=900,
+        pythonpath=slurm_plugin_path(),
     )
     text = proc.stdout + proc.stderr
     assert proc.returncode != 0

@@ -40,8 +40,13 @@ def run_snakemake(
     check: bool = True,
     timeout: float = 600,
     snakefile: Path = SNAKEFILE,
+    pythonpath: tuple[Path, ...] = (),
 ):
-    """Run snakemake on ``snakefile`` (the repository's by default) in ``workdir``; return the CompletedProcess."""
+    """Run snakemake on ``snakefile`` (the repository's by default) in ``workdir``; return the CompletedProcess.
+
+    ``pythonpath``: further directories for the run's PYTHONPATH, after the package's (the SLURM
+    executor plugin of the test suite, :func:`slurm_cluster.slurm_plugin_path`).
+    """
     cmd = [
         SNAKEMAKE,
         "--snakefile",
@@ -54,7 +59,8 @@ def run_snakemake(
         "2",
         *args,
     ]
-    env = dict(os.environ, PYTHONPATH=str(Path(snakefile).parent / "src"))  # the package next to the Snakefile
+    path = [str(Path(snakefile).parent / "src"), *map(str, pythonpath)]  # the package next to the Snakefile
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}")
