@@ -38,6 +38,7 @@ from .snakemake_process import (  # noqa: F401 (used as jobs.*)
     NO_JOBS,
     Console,
     coalesce_scheduler_wakeups,
+    collect_less,
     remember_checksums,
     runs_jobs,
 )
@@ -318,11 +319,17 @@ def run(job: Job, fork: bool = True) -> dict:
         status, payload = receive.recv()
     except EOFError:  # the child died without a word: a signal or os._exit
         status, payload = "died", None
+    except BaseException:
+        proc.join()
+        raise
     finally:
         receive.close()
-        proc.join()
     if status == "ok":
+        # The job's outputs and log are written and closed: it is done.  Its process still has to
+        # exit (tearing down its address space takes about 10 ms), which it does without us;
+        # multiprocessing reaps it when the next job starts.
         return payload
+    proc.join()
     if status == "died":
         code = proc.exitcode
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
