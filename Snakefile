@@ -40,3 +40,4 @@ rule all:
 for _kernel in KERNEL_NAMES:  # every code stamp written while the imports are cached
     kernel_stamp(_kernel)
 save_import_cache(IMPORT_CACHE)
+jobs.collect_less()  # the parsed workflow is not garbage: the collector need not scan it

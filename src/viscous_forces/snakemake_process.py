@@ -4,11 +4,14 @@ Both serve the workflow (``workflow/rules/common.smk``, through :mod:`viscous_fo
 re-exports them): :func:`runs_jobs` decides whether to start the job server while Snakemake plans,
 :func:`coalesce_scheduler_wakeups` keeps Snakemake's scheduling loop from multiplying its timers,
 :func:`remember_checksums` keeps it from hashing the same file again after every job,
+:func:`collect_less` keeps its garbage collector from scanning what lives as long as the process,
 :class:`Console` prints one line per finished job.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import stat
 import threading
@@ -137,6 +140,25 @@ def remember_checksums() -> None:
 
     _IOFile.checksum = checksum
     _IOFile._viscous_forces_remembered = True
+
+
+_FREEZE_AT_EXIT = [False]
+
+
+def collect_less() -> None:
+    """Keep Python's cyclic garbage collector from scanning what lives as long as the process.
+
+    Called once the workflow is parsed: everything that exists then (the modules of Snakemake and
+    its dependencies, the rules, the configuration) is frozen (:func:`gc.freeze`), so that the
+    collections during the run scan only what the run creates.  At exit everything is frozen again:
+    the interpreter's final collection, about 0.3 s over Snakemake's heap on a 2-core machine, then
+    has nothing to scan.  Nothing is lost by this: the process ends, and files are closed by the
+    code that opened them.
+    """
+    gc.freeze()
+    if not _FREEZE_AT_EXIT[0]:
+        atexit.register(gc.freeze)
+        _FREEZE_AT_EXIT[0] = True
 
 
 # --------------------------------------------------------------------------------------------
