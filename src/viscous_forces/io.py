@@ -374,38 +374,3 @@ def parameters(ds: xr.Dataset) -> dict[str, Any]:
         The decoded ``parameters`` attribute ({} if there is none).
     """
     return json.loads(ds.attrs.get("parameters", "{}"))
-
-
-def check_writable(directory: str | os.PathLike) -> Path:
-    """Create ``directory`` if needed and make sure files can be written in it.
-
-    Parameters
-    ----------
-    directory : str or os.PathLike
-        A folder the workflow writes to (``results/<run>``, ``logs/<run>``).
-
-    Returns
-    -------
-    pathlib.Path
-        ``directory``.
-
-    Raises
-    ------
-    PermissionError
-        Naming the folder (or the first of its parents that cannot be created) and what to do, if
-        it cannot be created or written to (a read-only folder or file system).
-    """
-    path = Path(directory)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=path)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        where = path.resolve()
-        raise PermissionError(
-            errno.EACCES,
-            f"cannot write to {where} ({exc.strerror or exc}): the run writes its results and logs there; make it "
-            "writable (chmod u+w) or run the workflow in a directory you can write to (snakemake --directory DIR)",
-        ) from None
-    return path

@@ -3,12 +3,16 @@
 Only the repository's own ``config.yaml`` runs unnamed (the paper, in ``results/`` itself); any
 other configuration runs under ``run.name``, the stem of its file, or the name of its folder for a
 file called ``config.*`` (:func:`run_name`).  :func:`check_run_name` refuses names that are
-empty, over-long, not a plain folder name, or one of the paper's stage folders.
+empty, over-long, not a plain folder name, or one of the paper's stage folders;
+:func:`check_writable` makes sure the run can write where it is to write.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import tempfile
 from pathlib import Path
 
 #: Folder names of results/ that a run name may not take (they hold the unnamed run's outputs).
@@ -105,3 +109,38 @@ def run_name(name, configfile, repository_config) -> str:
     if path.stem != "config":
         return check_run_name(path.stem, f"the run name from --configfile {path}")
     return check_run_name(path.parent.name, f"the run name from the folder of {path}")
+
+
+def check_writable(directory: str | os.PathLike) -> Path:
+    """Create ``directory`` if needed and make sure files can be written in it.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        A folder the workflow writes to (``results/<run>``, ``logs/<run>``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
+
+    Raises
+    ------
+    PermissionError
+        Naming the folder (or the first of its parents that cannot be created) and what to do, if
+        it cannot be created or written to (a read-only folder or file system).
+    """
+    path = Path(directory)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        where = path.resolve()
+        raise PermissionError(
+            errno.EACCES,
+            f"cannot write to {where} ({exc.strerror or exc}): the run writes its results and logs there; make it "
+            "writable (chmod u+w) or run the workflow in a directory you can write to (snakemake --directory DIR)",
+        ) from None
+    return path

@@ -55,7 +55,7 @@ from viscous_forces.codedeps import (
     write_stamp,
 )
 from viscous_forces.config import load_schema, run_name, rs_label
-from viscous_forces.io import check_writable
+from viscous_forces.run_names import check_writable
 from viscous_forces.config import validate as validate_config
 from viscous_forces.resources import job_mb
 from viscous_forces.core.kernels import get_kernel, kernel_module_file
