@@ -50,6 +50,7 @@ rule make_vibration_table:
         ),
     log:
         f"{LOGS}/make_vibration_table/vibrations.log",
+    priority: 1  # see common.smk: the short last jobs of the paper after its figures
     params:
         fit_efolds=cfg("analysis", "fit_efolds"),
     run:
@@ -86,6 +87,7 @@ rule make_viscous_correction_table:
         ),
     log:
         f"{LOGS}/make_viscous_correction_table/viscous_correction.log",
+    priority: 1  # see common.smk: the short last jobs of the paper after its figures
     params:
         dynamic_kernel=DYNAMIC_KERNEL,
         static_kernel=STATIC_KERNEL,

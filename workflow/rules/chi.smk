@@ -7,6 +7,7 @@ rule compute_chi:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/compute_chi/{{kernel}}/rs{{rs}}.log",
+    priority: 7  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=lambda w: job_mb("compute_chi", config, float(w.rs)),
     run:
@@ -23,7 +24,7 @@ rule compute_chi_map:
         f"{RESULTS}/chi/{{kernel}}/rs{{rs}}_map.nc",
     log:
         f"{LOGS}/compute_chi_map/{{kernel}}/rs{{rs}}.log",
-    priority: 1  # first: the maps need no other job and their figure is the longest job
+    priority: 9  # first: they need no other job, and their figure is the longest job
     resources:
         mem_mb=job_mb("compute_chi_map", config),
     params:

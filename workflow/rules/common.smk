@@ -28,6 +28,16 @@ if workflow.is_main_process and jobs.runs_jobs(sys.argv[1:]):
     jobs.start_server(SCRIPTS, SRC)
 
 
+# Job priorities (each rule's `priority:`).  Among the jobs ready to run, Snakemake starts those
+# of the highest priority first.  The paper's rules are ranked by how much work each job still
+# gates: the chi^h maps and their figure first (the longest single job, which then runs on one core
+# while the (kernel, r_s) chains use the other), then the stages of the chains in their order
+# (tabulate_kernel 8 ... compute_velocity 3), the figures (2) and the short tables (1) last.  Without
+# this, a chain whose first job reads nothing big is started last (ties go to the larger input)
+# and the run ends with one core waiting for it.  Priorities change the order of jobs, never
+# what runs or what it computes.
+
+
 #: The console of a local run: one line per finished job (viscous_forces.jobs.Console).
 CONSOLE = []
 

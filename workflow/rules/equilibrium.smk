@@ -8,6 +8,7 @@ rule find_equilibrium:
         f"{RESULTS}/equilibrium/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/find_equilibrium/{{kernel}}/rs{{rs}}.log",
+    priority: 6  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=lambda w: job_mb("find_equilibrium", config, float(w.rs)),
     params:

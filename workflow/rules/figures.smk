@@ -21,6 +21,7 @@ rule plot_potential:
         ),
     log:
         f"{LOGS}/plot_potential/fig1.log",
+    priority: 2  # see common.smk: what gates the longest chain of later jobs first
     params:
         plot=cfg_keys("plot", APPEARANCE),
     run:
@@ -47,6 +48,7 @@ rule plot_velocities:
         ),
     log:
         f"{LOGS}/plot_velocities/fig{{fig}}.log",
+    priority: 2  # see common.smk: what gates the longest chain of later jobs first
     params:
         plot=cfg_keys("plot", APPEARANCE + ("time_unit",)),
         kernels=KERNEL_NAMES,
@@ -72,7 +74,7 @@ rule plot_chi_map:
         ),
     log:
         f"{LOGS}/plot_chi_map/chi_map.log",
-    priority: 1
+    priority: 9  # the longest job: on one core while the chains use the other
     params:
         plot=cfg_keys("plot", APPEARANCE),
     run:

@@ -8,6 +8,7 @@ rule tabulate_kernel:
         f"{RESULTS}/kernel/{{kernel}}/rs{{rs}}.nc",
     log:
         f"{LOGS}/tabulate_kernel/{{kernel}}/rs{{rs}}.log",
+    priority: 8  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=lambda w: job_mb("tabulate_kernel", config, float(w.rs)),
     params:

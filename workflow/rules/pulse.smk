@@ -8,6 +8,7 @@ rule derive_pulse:
         f"{RESULTS}/pulse/rs{{rs}}.nc",
     log:
         f"{LOGS}/derive_pulse/rs{{rs}}.log",
+    priority: 4  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=job_mb("derive_pulse", config),
     params:

@@ -9,6 +9,7 @@ rule solve_response:
         f"{RESULTS}/response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
         f"{LOGS}/solve_response/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
+    priority: 5  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=lambda w: job_mb("solve_response", config, float(w.rs)),
     params:

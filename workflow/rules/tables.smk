@@ -20,6 +20,7 @@ rule make_summary_table:
         ),
     log:
         f"{LOGS}/make_summary_table/summary.log",
+    priority: 1  # see common.smk: the short last jobs of the paper after its figures
     run:
         run_script(rule, input, output, params, wildcards, log)
 

@@ -9,6 +9,7 @@ rule compute_velocity:
         f"{RESULTS}/velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.nc",
     log:
         f"{LOGS}/compute_velocity/{{kernel}}/rs{{rs}}_{{geometry}}{{imp}}.log",
+    priority: 3  # see common.smk: what gates the longest chain of later jobs first
     resources:
         mem_mb=job_mb("compute_velocity", config),
     params:
