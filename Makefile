@@ -77,7 +77,7 @@ readme: $(RUNTIME)
 
 report: $(RUNTIME)
 	@echo "make report: runs 'snakemake everything' first (the paper, the analysis tables, the density sweep and"
-	@echo "the clusters: 321 jobs, about 3 minutes on 2 cores the first time, seconds when up to date),"
+	@echo "the clusters; README.md gives its job count and cold wall time; seconds when up to date),"
 	@echo "then writes results/report.html"
 	$(BIN)/snakemake --cores $(CORES) everything
 	$(BIN)/snakemake --report results/report.html everything
