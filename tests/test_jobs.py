@@ -292,6 +292,44 @@ def test_each_version_of_a_file_is_hashed_once(tmp_path, monkeypatch):
     assert len(calls) == 5
 
 
+def test_job_parameters_are_recorded_as_snakemake_records_them_without_importing_pandas(monkeypatch):
+    """Snakemake's metadata serializer imports pandas to look for pandas objects among a job's
+    parameters; while pandas is not imported none can be one, and the record is the same."""
+    import sys
+
+    import pandas as pd
+    from snakemake.persistence import PersistenceBase
+
+    original = PersistenceBase._serialize_param_pandas
+    monkeypatch.setattr(PersistenceBase, "_serialize_param_pandas", original)
+    monkeypatch.setattr(PersistenceBase, "_viscous_forces_lazy_pandas", False, raising=False)
+    snakemake_process.serialize_params_without_pandas()
+    patched = PersistenceBase._serialize_param_pandas
+    assert patched is not original
+    values = [
+        {"grid": {"n_gl": 10, "q_max": 40.0}, "kernel": "rmcp07"},
+        [1, 2.5, "x"],
+        ("a", None),
+        3.25,
+        "results/chi/rpa/rs6.nc",
+        None,
+        Path("logs/x.log"),
+        object(),
+    ]
+
+    class Persistence:
+        _serialize_param_builtin = PersistenceBase._serialize_param_builtin
+
+    me = Persistence()
+    expected = [original(me, v) for v in values]  # pandas imported: Snakemake's own path
+    with monkeypatch.context() as m:
+        m.delitem(sys.modules, "pandas")
+        assert [patched(me, v) for v in values] == expected
+        assert "pandas" not in sys.modules
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert patched(me, frame) == original(me, frame) == repr(pd.util.hash_pandas_object(frame).tolist())
+
+
 def test_code_inputs_leave_out_imports_for_annotations_only(tmp_path):
     """An import under ``if TYPE_CHECKING:`` never runs, so it is no code input (viscous_forces.codedeps)."""
     from viscous_forces.codedeps import package_closure

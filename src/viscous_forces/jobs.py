@@ -40,6 +40,7 @@ from .snakemake_process import (  # noqa: F401 (used as jobs.*)
     coalesce_scheduler_wakeups,
     collect_less,
     remember_checksums,
+    serialize_params_without_pandas,
     runs_jobs,
 )
 

@@ -4,6 +4,7 @@ Both serve the workflow (``workflow/rules/common.smk``, through :mod:`viscous_fo
 re-exports them): :func:`runs_jobs` decides whether to start the job server while Snakemake plans,
 :func:`coalesce_scheduler_wakeups` keeps Snakemake's scheduling loop from multiplying its timers,
 :func:`remember_checksums` keeps it from hashing the same file again after every job,
+:func:`serialize_params_without_pandas` from importing pandas to record a job's parameters,
 :func:`collect_less` keeps its garbage collector from scanning what lives as long as the process,
 :class:`Console` prints one line per finished job.
 """
@@ -14,6 +15,7 @@ import atexit
 import gc
 import os
 import stat
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -140,6 +142,30 @@ def remember_checksums() -> None:
 
     _IOFile.checksum = checksum
     _IOFile._viscous_forces_remembered = True
+
+
+def serialize_params_without_pandas() -> None:
+    """Keep Snakemake from importing pandas to record the parameters of a finished job.
+
+    Snakemake's metadata serializer (``PersistenceBase._serialize_param_pandas``) imports pandas
+    (0.4 s) to check whether a parameter is a pandas object, at the first finished job, while
+    the next jobs wait.  No value can be a pandas object while pandas is not imported in this
+    process, so the check falls back to the built-in serializer then: what Snakemake records is
+    unchanged.
+    """
+    from snakemake.persistence import PersistenceBase
+
+    if getattr(PersistenceBase, "_viscous_forces_lazy_pandas", False):
+        return
+    original = PersistenceBase._serialize_param_pandas
+
+    def serialize(self, value):
+        if "pandas" not in sys.modules:
+            return self._serialize_param_builtin(value)
+        return original(self, value)
+
+    PersistenceBase._serialize_param_pandas = serialize
+    PersistenceBase._viscous_forces_lazy_pandas = True
 
 
 _FREEZE_AT_EXIT = [False]

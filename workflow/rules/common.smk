@@ -57,6 +57,7 @@ onstart:
 
 jobs.coalesce_scheduler_wakeups()
 jobs.remember_checksums()
+jobs.serialize_params_without_pandas()
 from viscous_forces.codedeps import (
     fingerprint,
     load_import_cache,
