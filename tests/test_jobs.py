@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from viscous_forces import jobs, jobserver, snakemake_process
+from viscous_forces import forkservers, jobs, jobserver, snakemake_process
 from viscous_forces.io import read_dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,6 +172,137 @@ def test_concurrent_jobs_write_and_read_netcdf_safely(tmp_path):
     for k in range(8):
         ds = read_dataset(tmp_path / f"job{k}.nc")
         assert ds["v"].shape == (200, 300) and np.all(ds["v"].values == k)
+
+
+FIGURE_PROBE = """
+    import os, sys
+    stack = all(m in sys.modules for m in ("matplotlib.pyplot", "viscous_forces.figures.style", "fontTools.subset"))
+    import matplotlib  # the figure stack: this job goes to the figure server
+    open(snakemake.output[0], "w").write(f"{os.getpid()} {os.getppid()} {stack}")
+"""
+
+COMPUTE_PROBE = """
+    import os, sys
+    import numpy
+    stack = any(m.split(".")[0] in ("matplotlib", "fontTools", "PIL") for m in sys.modules)
+    open(snakemake.output[0], "w").write(f"{os.getpid()} {os.getppid()} {stack}")
+"""
+
+
+def test_figure_jobs_are_forked_from_the_figure_server_and_others_without_the_figure_stack(tmp_path):
+    figure = make_job(tmp_path, FIGURE_PROBE, name="figure")
+    compute = make_job(tmp_path, COMPUTE_PROBE, name="compute")
+    assert forkservers.draws_figures(figure.script) and not forkservers.draws_figures(compute.script)
+    jobs.run(figure)
+    jobs.run(compute)
+    f_pid, f_parent, f_stack = Path(figure.output[0]).read_text().split()
+    c_pid, c_parent, c_stack = Path(compute.output[0]).read_text().split()
+    assert f_stack == "True"  # matplotlib, the figures and the PDF font subsetter were imported already
+    assert c_stack == "False"  # a computing job never loads the figure stack
+    assert len({f_pid, c_pid, str(os.getpid())}) == 3 and f_parent != c_parent  # two servers
+    assert jobs.read_timing(figure.log_file)["rule"] == "figure"
+
+
+def test_the_workflow_scripts_that_draw_are_the_plotting_rules():
+    drawing = {p.stem for p in SCRIPTS.glob("*.py") if forkservers.draws_figures(str(p))}
+    assert drawing == {p.stem for p in SCRIPTS.glob("*.py") if p.stem.startswith(("plot_", "animate_"))}
+    assert {"plot_velocities", "plot_chi_map", "animate_cluster"} <= drawing
+
+
+def test_a_failing_or_crashing_figure_job_fails_alone(tmp_path):
+    bad = make_job(
+        tmp_path, "import matplotlib\ndef deep():\n    raise ValueError('no such style')\ndeep()\n", name="bad"
+    )
+    with pytest.raises(jobs.JobError, match=r"bad \(rs=6\) failed: ValueError: no such style; the traceback is in"):
+        jobs.run(bad)
+    assert "in deep" in Path(bad.log_file).read_text() and jobs.read_timing(bad.log_file) is None
+    crash = make_job(tmp_path, "import os, signal, matplotlib\nos.kill(os.getpid(), signal.SIGSEGV)\n", name="crash")
+    with pytest.raises(jobs.JobError, match=rf"its process died \(signal {int(signal.SIGSEGV)}\)"):
+        jobs.run(crash)
+    exits = make_job(tmp_path, "import os, matplotlib\nos._exit(3)\n", name="exits")
+    with pytest.raises(jobs.JobError, match=r"its process died \(exit code 3\)"):
+        jobs.run(exits)
+    ok = make_job(tmp_path, FIGURE_PROBE, name="after")
+    jobs.run(ok)
+    assert Path(ok.output[0]).read_text().endswith("True")
+
+
+@pytest.mark.parametrize("probe", [FIGURE_PROBE, COMPUTE_PROBE], ids=["figure", "compute"])
+def test_an_interrupted_job_reports_the_interruption_and_the_server_lives_on(tmp_path, probe):
+    """Ctrl-C sends SIGINT to every process of the terminal: the servers ignore it, a job reports it."""
+    stop = make_job(
+        tmp_path,
+        "import os, signal, matplotlib\nos.kill(os.getpid(), signal.SIGINT)\nimport time\ntime.sleep(5)\n",
+        name="stop",
+    )
+    with pytest.raises(jobs.JobError, match="stop \\(rs=6\\) failed: KeyboardInterrupt"):
+        jobs.run(stop)
+    ok = make_job(tmp_path, probe, name="next")
+    jobs.run(ok)
+    assert Path(ok.output[0]).exists()
+
+
+def test_concurrent_figure_jobs_each_get_a_process(tmp_path):
+    batch = [make_job(tmp_path, FIGURE_PROBE, name=f"fig{k}") for k in range(6)]
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(jobs.run, batch))
+    pids = {Path(j.output[0]).read_text().split()[0] for j in batch}
+    assert len(pids) == 6 and all(Path(j.output[0]).read_text().endswith("True") for j in batch)
+
+
+@pytest.mark.parametrize("server, probe", [("figures", FIGURE_PROBE), ("compute", COMPUTE_PROBE)])
+def test_jobs_of_a_dead_server_fail_instead_of_waiting(tmp_path, monkeypatch, server, probe):
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr(forkservers, "_STATE", {})
+    forkservers.start(multiprocessing.get_context("forkserver"))
+    for _ in range(600):  # until the launcher thread has started both
+        if len(forkservers._STATE["processes"]) == 2:
+            break
+        time.sleep(0.05)
+    jobs.run(make_job(tmp_path, probe, name="before"))  # the new servers work
+    process = forkservers._STATE["processes"][server]
+    process.kill()
+    process.join()
+    with pytest.raises(jobs.JobError, match="its process died"):
+        jobs.run(make_job(tmp_path, probe, name="orphan"))
+
+
+def test_no_server_outlives_the_process_that_started_it(tmp_path):
+    """The job server, the two servers forked from it and their spare children all end with the
+    process that submitted the jobs (here a separate interpreter that runs two jobs and exits)."""
+    import subprocess
+    import sys
+    import time
+
+    figure, compute = make_job(tmp_path, FIGURE_PROBE, name="f"), make_job(tmp_path, COMPUTE_PROBE, name="c")
+    (tmp_path / "jobs.pkl").write_bytes(pickle.dumps([figure, compute]))
+    code = f"""
+import pickle, sys
+from viscous_forces import jobs, forkservers
+jobs.start_server({str(SCRIPTS)!r}, {str(REPO / "src")!r})
+for job in pickle.loads(open({str(tmp_path / "jobs.pkl")!r}, "rb").read()):
+    jobs.run(job)
+servers = [p.pid for p in forkservers._STATE["processes"].values()]
+spares = [c for p in servers for c in open(f"/proc/{{p}}/task/{{p}}/children").read().split()]
+print(" ".join(map(str, servers)), "|", " ".join(spares))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    servers, spares = out.stdout.split("|")
+    pids, children = [int(p) for p in servers.split()], [int(p) for p in spares.split()]
+    assert len(pids) == 2 and len(children) >= 2  # each server has its spare
+
+    def running(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while any(running(p) for p in pids + children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in pids + children if running(p)]
 
 
 def test_named_lists_pickle_and_read_like_snakemake():

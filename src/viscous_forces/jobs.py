@@ -1,13 +1,15 @@
 """How the workflow runs the script of a rule: one process per job, without a fresh interpreter.
 
 A local run starts one *job server* (:func:`start_server`): a Python process that imports numpy,
-scipy, xarray, netCDF4, matplotlib and the package once and then forks a child for every job
-(``multiprocessing``'s forkserver).  Each job therefore runs in a process of its own, as with
-Snakemake's ``script:`` directive (its own memory, matplotlib and HDF5 state, one BLAS thread, a
-crash kills the job and not the run), but starts in milliseconds instead of the second that a new
-interpreter and its imports take.  Where a process is already dedicated to one job (a SLURM job
-step, or Snakemake's per-job subprocess when threads are not forced), the script runs in that
-process instead (:func:`run` with ``fork=False``).
+scipy, xarray, netCDF4 and the package once and then forks a child for every job
+(``multiprocessing``'s forkserver, through the two servers forked from it,
+:mod:`viscous_forces.forkservers`: one for computing jobs, one that has also imported matplotlib
+for the jobs that draw).  Each job therefore runs in a process of its own, as with Snakemake's
+``script:`` directive (its own memory, matplotlib and HDF5 state, one BLAS thread, a crash kills
+the job and not the run), but starts in milliseconds instead of the second that a new interpreter
+and its imports take.  Where a process is already dedicated to one job (a SLURM job step, or
+Snakemake's per-job subprocess when threads are not forced), the script runs in that process
+instead (:func:`run` with ``fork=False``).
 
 Every job writes its own log file: what the script logs, and in a forked child also every
 warning and message on its standard output and error; then its traceback if it fails, and as its
@@ -28,11 +30,13 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import forkservers
+from .named import Named, as_named
 from .provenance import check_input, stamping
 from .snakemake_process import (  # noqa: F401 (used as jobs.*)
     NO_JOBS,
@@ -40,8 +44,8 @@ from .snakemake_process import (  # noqa: F401 (used as jobs.*)
     coalesce_scheduler_wakeups,
     collect_less,
     remember_checksums,
-    serialize_params_without_pandas,
     runs_jobs,
+    serialize_params_without_pandas,
 )
 
 #: Environment of every job: one thread for the BLAS and OpenMP libraries (what Snakemake gives a
@@ -69,64 +73,6 @@ MAIN_PATH = "VISCOUS_FORCES_MAIN_PATH"
 #: The last line of a finished job's log; :func:`read_timing` parses it.
 TIMING = "job {rule} finished: wall {wall:.3f} s, cpu {cpu:.3f} s, max RSS {rss:.0f} MiB"
 _TIMING = re.compile(r"job (\w+) finished: wall ([0-9.]+) s, cpu ([0-9.]+) s, max RSS ([0-9.]+) MiB")
-
-
-class Named(list):
-    """A list whose entries may also have names (attribute access), like Snakemake's ``Namedlist``.
-
-    Parameters
-    ----------
-    items : iterable
-        The entries, in order.
-    names : mapping, optional
-        Name -> value (a value may be a list of entries, e.g. the files of an ``expand``).
-    """
-
-    def __init__(self, items: Iterable = (), names: Mapping[str, Any] | None = None):
-        super().__init__(items)
-        self._names = dict(names or {})
-
-    def __getattr__(self, name: str):
-        names = self.__dict__.get("_names", {})
-        if name in names:
-            return names[name]
-        raise AttributeError(name)
-
-    def keys(self):
-        """The names.
-
-        Returns
-        -------
-        KeysView
-            The names of the named entries.
-        """
-        return self._names.keys()
-
-    def items(self):
-        """Name-value pairs of the named entries.
-
-        Returns
-        -------
-        ItemsView
-            (name, value) pairs.
-        """
-        return self._names.items()
-
-
-def _plain(value):
-    """Snakemake's file and list types as plain str and list (picklable without Snakemake)."""
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _named(namedlist) -> Named:
-    names = dict(namedlist.items()) if hasattr(namedlist, "items") else {}
-    return Named(_plain(list(namedlist)), {k: _plain(v) for k, v in names.items()})
 
 
 @dataclass(frozen=True)
@@ -185,11 +131,11 @@ class Job:
         return cls(
             rule=str(rule),
             script=str(script),
-            input=_named(input),
-            output=_named(output),
-            params=_named(params),
-            wildcards=_named(wildcards),
-            log=_named(log),
+            input=as_named(input),
+            output=as_named(output),
+            params=as_named(params),
+            wildcards=as_named(wildcards),
+            log=as_named(log),
             workdir=os.getcwd(),
             provenance=provenance,
             expected=dict(expected or {}),
@@ -310,7 +256,24 @@ def run(job: Job, fork: bool = True) -> dict:
                 return _execute(job, forked=False)
         except Exception as exc:
             raise JobError(_failure(job, f"{type(exc).__name__}: {exc}")) from exc
-    ctx = multiprocessing.get_context("spawn" if fresh_interpreters() else "forkserver")
+    if fresh_interpreters():
+        status, payload = _run_in_process(job, multiprocessing.get_context("spawn"))
+    else:
+        forkservers.start(multiprocessing.get_context("forkserver"))  # once, at the first job
+        status, payload = forkservers.submit(job)
+    if status == "ok":
+        return payload
+    if status == "died":
+        how = f"signal {-payload}" if payload is not None and payload < 0 else f"exit code {payload}"
+        raise JobError(_failure(job, f"its process died ({how})"))
+    raise JobError(_failure(job, payload))
+
+
+def _run_in_process(job: Job, ctx) -> tuple[str, Any]:
+    """Run ``job`` in a new process of ``ctx`` (a fresh interpreter, :func:`fresh_interpreters`).
+
+    Returns ("ok", timing), ("error", message) or ("died", exit code).
+    """
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(job, send), name=job.describe())
     with _ENVIRONMENT_LOCK, _environment(ONE_THREAD):  # a spawned interpreter copies the environment
@@ -325,17 +288,10 @@ def run(job: Job, fork: bool = True) -> dict:
         raise
     finally:
         receive.close()
-    if status == "ok":
-        # The job's outputs and log are written and closed: it is done.  Its process still has to
-        # exit (tearing down its address space takes about 10 ms), which it does without us;
-        # multiprocessing reaps it when the next job starts.
-        return payload
+    if status == "ok":  # outputs and log closed: done; the process exits without us, reaped later
+        return status, payload
     proc.join()
-    if status == "died":
-        code = proc.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        raise JobError(_failure(job, f"its process died ({how})"))
-    raise JobError(_failure(job, payload))
+    return (status, proc.exitcode) if status == "died" else (status, payload)
 
 
 def fresh_interpreters() -> bool:

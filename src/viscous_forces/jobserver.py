@@ -1,11 +1,12 @@
 """Imported once by the workflow's job server (:func:`viscous_forces.jobs.start_server`).
 
-Importing this module imports, in the server, every module a job could import
-(:func:`server_modules`), then does what every job would otherwise do on its
+Importing this module imports, in the server, every module a computing job could import
+(:func:`server_modules` but the figure stack), then does what every job would otherwise do on its
 first call: xarray writes and reads a small netCDF file (loading netCDF4, its backends and the array
-types it checks for) and matplotlib draws a small figure with mathematical text to PNG (loading its
-fonts) and imports its PDF backend and font subsetter.  The jobs, forked
-from the server, start with all of it in memory.
+types it checks for).  The figure server (:mod:`viscous_forces.forkservers`), forked from the job
+server, then imports the figure stack (:func:`preload_figures`): matplotlib draws a small figure
+with mathematical text to PNG (loading its fonts) and imports its PDF backend and font subsetter.
+The jobs, forked from one or the other, start with all of it in memory.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ import importlib
 import io
 import json
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .forkservers import IMPORT_LINE, in_figure_stack
 from .jobs import SERVER
-
-#: An absolute ``import a.b`` or ``from a.b import c`` at the start of a line (indented or not).
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
 
 
 def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
@@ -47,7 +45,7 @@ def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
     """
     names = []
     for path in files:
-        for plain, source in _IMPORT_LINE.findall(Path(path).read_text()):
+        for plain, source in IMPORT_LINE.findall(Path(path).read_text()):
             names.append(plain or source)
     return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
 
@@ -88,7 +86,8 @@ def server_modules(scripts: Iterable[os.PathLike | str], src: os.PathLike | str)
 
 
 def preload(spec: dict) -> None:
-    """Import what the jobs of the workflow import (:func:`server_modules`).
+    """Import what the computing jobs of the workflow import (:func:`server_modules`, without the
+    figure stack, which :func:`preload_figures` imports in the figure server).
 
     Parameters
     ----------
@@ -98,8 +97,25 @@ def preload(spec: dict) -> None:
     """
     if spec.get("main"):  # the children need not run the parent's main script again
         sys.modules["__main__"].__file__ = spec["main"]
-    scripts = sorted(Path(spec["scripts"]).glob("*.py"))
-    for name in server_modules(scripts, spec["src"]):
+    _import(name for name in _modules(spec) if not in_figure_stack(name))
+
+
+def preload_figures() -> None:
+    """In the figure server (forked from the job server): import the figure stack of the workflow's
+    jobs, draw a figure once (:func:`warm_up_figures`), and freeze what is then in memory."""
+    gc.disable()
+    _import(name for name in _modules(json.loads(os.environ[SERVER])) if in_figure_stack(name))
+    warm_up_figures()
+    gc.freeze()
+    gc.enable()
+
+
+def _modules(spec: dict) -> list[str]:
+    return server_modules(sorted(Path(spec["scripts"]).glob("*.py")), spec["src"])
+
+
+def _import(names: Iterable[str]) -> None:
+    for name in names:
         try:
             importlib.import_module(name)
         except ImportError:
@@ -107,13 +123,10 @@ def preload(spec: dict) -> None:
 
 
 def warm_up() -> None:
-    """Write and read a netCDF file through :mod:`viscous_forces.io`; draw a figure to PNG."""
-    import matplotlib
+    """Write and read a netCDF file through :mod:`viscous_forces.io`."""
     import numpy as np
     import xarray as xr
-    from matplotlib.figure import Figure
 
-    from .figures.style import PlotOptions, rc
     from .io import read_dataset, write_dataset
 
     ds = xr.Dataset(
@@ -123,6 +136,15 @@ def warm_up() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_dataset(ds, Path(tmp) / "warm_up.nc")
         read_dataset(path)
+
+
+def warm_up_figures() -> None:
+    """Draw a figure with mathematical text to PNG; import what a PDF needs."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from .figures.style import PlotOptions, rc
+
     with matplotlib.rc_context(rc(PlotOptions())):
         fig = Figure(figsize=(2, 2), layout="constrained")
         ax = fig.add_subplot()
