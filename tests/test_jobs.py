@@ -269,6 +269,7 @@ def test_jobs_of_a_dead_server_fail_instead_of_waiting(tmp_path, monkeypatch, se
         jobs.run(make_job(tmp_path, probe, name="orphan"))
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
 def test_no_server_outlives_the_process_that_started_it(tmp_path):
     """The job server, the two servers forked from it and their spare children all end with the
     process that submitted the jobs (here a separate interpreter that runs two jobs and exits)."""
