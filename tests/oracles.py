@@ -221,11 +221,16 @@ def j_integrals(rs, kernel, d, omega, q_max, params=None):
     tail = np.arange(edges[-2], q_max, np.pi / d)[1:]
     edges = sorted(set(edges) | set(tail))
 
+    values: dict[float, complex] = {}  # the six integrals below share most of their nodes
+
     def dchi(q):
-        qa = np.atleast_1d(q)
-        return complex(
-            (chi_interacting(qa, omega, rs, kernel, params) - chi_interacting(qa, 0.0, rs, kernel, params))[0]
-        )
+        q = float(q)
+        if q not in values:
+            qa = np.array([q])
+            values[q] = complex(
+                (chi_interacting(qa, omega, rs, kernel, params) - chi_interacting(qa, 0.0, rs, kernel, params))[0]
+            )
+        return values[q]
 
     out = {}
     for key, weight, pref in (("J0", lambda q: 1.0, 8 / 3), ("parallel", wpar, 8.0), ("perpendicular", j1x, 8.0)):
