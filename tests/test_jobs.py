@@ -269,6 +269,26 @@ def test_jobs_of_a_dead_server_fail_instead_of_waiting(tmp_path, monkeypatch, se
         jobs.run(make_job(tmp_path, probe, name="orphan"))
 
 
+def test_jobs_say_why_the_servers_could_not_start(tmp_path, monkeypatch):
+    import multiprocessing
+
+    real = multiprocessing.get_context("forkserver")
+
+    class Broken:
+        Pipe = staticmethod(real.Pipe)
+
+        @staticmethod
+        def Process(*args, **kwargs):
+            raise OSError("no fork server here")
+
+    monkeypatch.setattr(forkservers, "_STATE", {})
+    forkservers.start(Broken())
+    job = make_job(tmp_path, COMPUTE_PROBE, name="stranded")
+    message = "stranded \\(rs=6\\) failed: the job servers could not be started: OSError: no fork server here"
+    with pytest.raises(jobs.JobError, match=message):
+        jobs.run(job)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
 def test_no_server_outlives_the_process_that_started_it(tmp_path):
     """The job server, the two servers forked from it and their spare children all end with the

@@ -126,6 +126,8 @@ def start(ctx) -> None:
                     process.start()
                     _STATE["processes"][name] = process
                     listeners[name].close()  # held by the server only: if it dies, its jobs fail
+            except Exception as exc:  # the jobs then fail with this message
+                _STATE["error"] = f"the job servers could not be started: {type(exc).__name__}: {exc}"
             finally:
                 for listener in listeners.values():
                     listener.close()
@@ -150,18 +152,23 @@ def submit(job) -> tuple[str, object]:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(_STATE["figures" if draws_figures(job.script) else "compute"])
-    except OSError:  # nobody listens: the server is gone
+    except OSError:  # nobody listens: the server is gone, or never started
         sock.close()
-        return "died", None
+        return _lost()
     conn = Connection(sock.detach())
     try:
         conn.send(job)
         status, payload = conn.recv()
     except (EOFError, OSError):  # the server died before a child took the job
-        return "died", None
+        return _lost()
     finally:
         conn.close()
     return ("died", payload) if status == "exit" else (status, payload)
+
+
+def _lost() -> tuple[str, object]:
+    """What a job whose server is gone reports: why the servers never started, if they did not."""
+    return ("error", _STATE["error"]) if "error" in _STATE else ("died", None)
 
 
 # --------------------------------------------------------------------------------------------
