@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections.abc import Iterable
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,7 +45,7 @@ from pathlib import Path
 FIGURE_STACK = ("matplotlib", "mpl_toolkits", "fontTools", "PIL", "kiwisolver", "viscous_forces.figures")
 
 #: An absolute ``import a.b`` or ``from a.b import c`` at the start of a line (indented or not).
-IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+)|from[ \t]+([\w.]+)[ \t]+import\b)", re.M)
 
 
 def in_figure_stack(module: str) -> bool:
@@ -63,6 +64,33 @@ def in_figure_stack(module: str) -> bool:
     return any(module == top or module.startswith(top + ".") for top in FIGURE_STACK)
 
 
+def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
+    """Every module that ``files`` import anywhere: what the job servers import once
+    (:func:`viscous_forces.jobserver.server_modules`), and how a script is found to draw
+    (:func:`draws_figures`).
+
+    Imports inside functions count too (the package imports some libraries lazily), so that no
+    job imports a module the server could have imported once.  The files are scanned line by line
+    (fast; a module missed here is only imported later, by the job that needs it).
+
+    Parameters
+    ----------
+    files : iterable of path-like
+        Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
+        read, not run; relative imports are left out.
+
+    Returns
+    -------
+    list of str
+        Module names in the order found, without repeats.
+    """
+    names = []
+    for path in files:
+        for plain, source in _IMPORT_LINE.findall(Path(path).read_text()):
+            names.append(plain or source)
+    return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
+
+
 @cache
 def draws_figures(script: str) -> bool:
     """Whether a rule's script imports from the figure stack (its jobs go to the figure server).
@@ -78,8 +106,7 @@ def draws_figures(script: str) -> bool:
         True if any ``import`` or ``from ... import`` line of the script names a module of
         :data:`FIGURE_STACK`.
     """
-    text = Path(script).read_text()
-    return any(in_figure_stack(plain or source) for plain, source in IMPORT_LINE.findall(text))
+    return any(in_figure_stack(name) for name in preload_modules([script]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,10 +152,9 @@ def start(ctx) -> None:
                     process = ctx.Process(target=serve, args=args, name=f"{name} server", daemon=True)
                     process.start()
                     _STATE["processes"][name] = process
-                    listeners[name].close()  # held by the server only: if it dies, its jobs fail
             except Exception as exc:  # the jobs then fail with this message
                 _STATE["error"] = f"the job servers could not be started: {type(exc).__name__}: {exc}"
-            finally:
+            finally:  # from now on the servers hold the only listening sockets: if one dies, its jobs fail
                 for listener in listeners.values():
                     listener.close()
                 alive.close()

@@ -21,34 +21,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .forkservers import IMPORT_LINE, in_figure_stack
+from .forkservers import in_figure_stack, preload_modules
 from .jobs import SERVER
-
-
-def preload_modules(files: Iterable[os.PathLike | str]) -> list[str]:
-    """Modules for the job server to import once: every module that ``files`` import anywhere.
-
-    Imports inside functions count too (the package imports some libraries lazily), so that no
-    job imports a module the server could have imported once.  The files are scanned line by line
-    (fast; a module missed here is only imported later, by the job that needs it).
-
-    Parameters
-    ----------
-    files : iterable of path-like
-        Python files: the rules' scripts, the package's modules.  Their ``import`` statements are
-        read, not run; relative imports are left out.
-
-    Returns
-    -------
-    list of str
-        Module names in the order found, without repeats.
-    """
-    names = []
-    for path in files:
-        for plain, source in IMPORT_LINE.findall(Path(path).read_text()):
-            names.append(plain or source)
-    return list(dict.fromkeys(n for n in names if n != "__future__" and not n.startswith(".")))
-
 
 #: Modules the server does not import: heavy and imported only by rare jobs (scipy.signal: the
 #: convolution of an AC pulse, 0.7 s), or only by the workflow itself (the configuration checks,
